@@ -1,0 +1,103 @@
+"""Answers from flags, files and rows -> validated answer sets (question id -> choice ids)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import yaml
+
+from roleadvisor.errors import AnswerError
+from roleadvisor.pack import Answers, Pack, Question
+from roleadvisor.yamlfile import read_data_file
+
+
+def parse_answer_flag(text: str) -> tuple[str, tuple[str, ...]]:
+    """`QID=CHOICE[,CHOICE]` -> (question id, choices)."""
+    question_id, sep, value = text.partition("=")
+    if not sep or not question_id.strip():
+        raise AnswerError(f"--answer {text!r}: expected QUESTION=CHOICE (or QUESTION=CHOICE,CHOICE)")
+    return question_id.strip(), split_choices(value, ",")
+
+
+def split_choices(value: str, separator: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(separator) if part.strip())
+
+
+def read_answers_file(path: Path) -> dict[str, object]:
+    """A flat mapping of question id to a choice id or a list of choice ids (YAML or JSON)."""
+    data = read_data_file(path, AnswerError)
+    if not isinstance(data, dict):
+        raise AnswerError(f"{path}: expected a mapping of question id to choice id(s)")
+    return {str(key): value for key, value in data.items()}
+
+
+def _as_choices(value: object, where: str) -> tuple[str, ...]:
+    # YAML 1.1 reads an unquoted yes/no as a boolean; the choices are spelled "yes"/"no".
+    if isinstance(value, bool):
+        return ("yes" if value else "no",)
+    if isinstance(value, str):
+        return (value.strip(),)
+    if isinstance(value, list) and all(isinstance(item, (str, bool)) for item in value):
+        return tuple(c for item in value for c in _as_choices(item, where))
+    raise AnswerError(f"{where}: expected a choice id or a list of choice ids")
+
+
+def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """Validate one answer against its question; return it in the question's choice order."""
+    valid = question.choice_ids
+    for choice in choices:
+        if choice not in valid:
+            raise AnswerError(f"{where}: unknown choice {choice!r} for '{question.id}' (choices: {', '.join(valid)})")
+    if len(set(choices)) != len(choices):
+        raise AnswerError(f"{where}: '{question.id}' lists a choice twice")
+    count = len(choices)
+    if not question.multiple and count != 1:
+        raise AnswerError(f"{where}: '{question.id}' takes exactly one choice (choices: {', '.join(valid)})")
+    if question.multiple and not question.min_choices <= count <= question.max_choices:
+        raise AnswerError(
+            f"{where}: '{question.id}' takes {question.min_choices} to {question.max_choices} choices, got {count}"
+        )
+    return tuple(c for c in valid if c in choices)
+
+
+def validate_answers(pack: Pack, raw: Mapping[str, object], source: str) -> dict[str, tuple[str, ...]]:
+    """Check every question id and choice; unanswered questions are simply absent."""
+    result: dict[str, tuple[str, ...]] = {}
+    for question_id, value in raw.items():
+        question = pack.question(question_id)
+        if question is None:
+            known = ", ".join(q.id for q in pack.questions)
+            raise AnswerError(f"{source}: unknown question {question_id!r} (questions: {known})")
+        result[question_id] = check_answer(question, _as_choices(value, f"{source}: {question_id}"), source)
+    return result
+
+
+def collect_answers(pack: Pack, answers_file: Path | None, flags: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Answers from an answers file, then `--answer` flags, which override the file."""
+    answers: dict[str, tuple[str, ...]] = {}
+    if answers_file is not None:
+        answers.update(validate_answers(pack, read_answers_file(answers_file), str(answers_file)))
+    for flag in flags:
+        question_id, choices = parse_answer_flag(flag)
+        answers.update(validate_answers(pack, {question_id: list(choices)}, f"--answer {flag}"))
+    return answers
+
+
+def plain_answers(pack: Pack, answers: Answers) -> dict[str, str | list[str]]:
+    """Answers in file/JSON shape: a choice id for single questions, a list for multi-select."""
+    plain: dict[str, str | list[str]] = {}
+    for question in pack.questions:
+        if question.id in answers:
+            chosen = answers[question.id]
+            plain[question.id] = list(chosen) if question.multiple else chosen[0]
+    return plain
+
+
+def answers_file_text(pack: Pack, answers: Answers, path: Path) -> str:
+    """The text `--save-answers` writes: JSON for .json, YAML otherwise; replayable with --answers-file."""
+    plain = plain_answers(pack, answers)
+    if path.suffix.lower() == ".json":
+        return json.dumps(plain, indent=2) + "\n"
+    return yaml.safe_dump(plain, sort_keys=False, allow_unicode=True)

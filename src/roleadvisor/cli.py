@@ -1,0 +1,232 @@
+"""The command surface: parse options, call one core function, hand the result to render.
+
+Errors from the core arrive as RoleAdvisorError subclasses; `_reports_errors` is the one place
+they become a stderr line and an exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional, TypeVar
+
+import typer
+
+from roleadvisor import __version__
+from roleadvisor.errors import AnswerError, Cancelled, RoleAdvisorError, UsageError
+from roleadvisor.pack import Pack
+
+app = typer.Typer(
+    name="roleadvisor",
+    help="Choose between AI roles (AI Developer or AI Engineer) with reasons you can check.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_debug = False
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Section(str, Enum):
+    factors = "factors"
+    skills = "skills"
+    tools = "tools"
+    projects = "projects"
+    all = "all"
+
+
+DataOption = Annotated[
+    Optional[Path],
+    typer.Option("--data", help="Folder of another content pack (default: the shipped pack).", envvar="ROLEADVISOR_DATA", show_envvar=True),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _reports_errors(command: F) -> F:
+    """Map failures to one stderr line and an exit code: 2 bad input, 130 cancelled, 1 internal."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RoleAdvisorError as error:
+            typer.echo(f"roleadvisor: {error}" if not isinstance(error, Cancelled) else str(error), err=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Cancelled.", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (`| head`); nothing more to say
+            raise typer.Exit(0) from None
+        except Exception as error:  # noqa: BLE001 - last resort: never a bare traceback
+            if _debug:
+                raise
+            with tempfile.NamedTemporaryFile("w", prefix="roleadvisor-crash-", suffix=".txt", delete=False) as log:
+                traceback.print_exc(file=log)
+            typer.echo(f"roleadvisor: internal error: {error!r} (full trace in {log.name}; --debug shows it)", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=4)
+def _pack(data: Optional[Path]) -> Pack:
+    from roleadvisor.loader import load_pack
+
+    return load_pack(data)
+
+
+def _emit(text: str, output: Optional[Path] = None) -> None:
+    """Results go to stdout, or whole to --output (temp file then rename)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from roleadvisor.files import write_atomic
+
+    write_atomic(output, text)
+    typer.echo(f"Wrote {output}", err=True)
+
+
+def _color(output: Optional[Path] = None) -> bool:
+    from roleadvisor.render import use_color
+
+    return output is None and use_color(sys.stdout)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"roleadvisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks for internal errors.")] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+@app.command()
+@_reports_errors
+def compare(
+    roles: Annotated[Optional[list[str]], typer.Argument(help="Roles to compare, by id or alias (default: developer engineer).", show_default=False)] = None,
+    section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
+    fmt: FormatOption = Format.text,
+    data: DataOption = None,
+) -> None:
+    """Compare roles side by side: factors, skills, tools and projects."""
+    from roleadvisor.render import render_compare
+    from roleadvisor.views import SECTIONS
+
+    pack = _pack(data)
+    names = roles or list(pack.role_ids[:2])
+    role_ids = []
+    for name in names:
+        role = pack.role_named(name)
+        if role is None:
+            known = "; ".join(f"{r.id} ({', '.join(r.aliases)})" if r.aliases else r.id for r in pack.roles)
+            raise UsageError(f"unknown role {name!r} (known roles and aliases: {known})")
+        role_ids.append(role.id)
+    sections = SECTIONS if section is Section.all else (section.value,)
+    _emit(render_compare(pack, role_ids, sections, fmt.value, _color()))
+
+
+@app.command()
+@_reports_errors
+def roles(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
+    """List the roles with their definitions and when each fits best."""
+    from roleadvisor.render import render_roles
+
+    _emit(render_roles(_pack(data), fmt.value, _color()))
+
+
+@app.command()
+@_reports_errors
+def courses(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
+    """List the courses and roadmaps, and who each is for."""
+    from roleadvisor.render import render_courses
+
+    _emit(render_courses(_pack(data), fmt.value, _color()))
+
+
+@app.command()
+@_reports_errors
+def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
+    """How to choose: the quick take, the trade-off cards, common confusions and career mapping."""
+    from roleadvisor.render import render_guide
+
+    _emit(render_guide(_pack(data), fmt.value, _color()))
+
+
+@app.command()
+@_reports_errors
+def faq(
+    query: Annotated[Optional[str], typer.Argument(help="Only entries containing these words.", show_default=False)] = None,
+    fmt: FormatOption = Format.text,
+    data: DataOption = None,
+) -> None:
+    """Frequently asked questions, optionally filtered by words."""
+    from roleadvisor.render import render_faq
+    from roleadvisor.views import faq_matches
+
+    pack = _pack(data)
+    if not faq_matches(pack, query):
+        raise UsageError(f"no FAQ entry matches {query!r}")
+    _emit(render_faq(pack, query, fmt.value, _color()))
+
+
+@app.command()
+@_reports_errors
+def quiz(
+    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
+    answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s).", show_default=False)] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
+    fmt: FormatOption = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", show_default=False)] = None,
+    save_answers: Annotated[Optional[Path], typer.Option("--save-answers", help="Write the answers to a file that --answers-file replays.", show_default=False)] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Add every answer's contribution to the report.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Answer a few questions and get a recommended role, the reasons, and the next course."""
+    from roleadvisor.answers import answers_file_text, collect_answers
+    from roleadvisor.engine import missing_questions, score_answers
+    from roleadvisor.render import render_result
+
+    pack = _pack(data)
+    answers = collect_answers(pack, answers_file, answer or ())
+    if not no_input and sys.stdin.isatty():
+        from roleadvisor.prompts import run_quiz
+
+        answers = run_quiz(pack, answers)
+    missing = missing_questions(pack, answers)
+    if missing:
+        raise AnswerError(
+            f"missing answers for: {', '.join(missing)} (give them with --answer QID=CHOICE or --answers-file, "
+            "or run at a terminal without --no-input)"
+        )
+    result = score_answers(pack, answers)
+    _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
+    if save_answers is not None:
+        from roleadvisor.files import write_atomic
+
+        write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
+        typer.echo(f"Saved answers to {save_answers}", err=True)
+
+
+def main() -> None:
+    app()

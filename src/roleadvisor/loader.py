@@ -1,0 +1,446 @@
+"""YAML pack -> validated, immutable models.
+
+Two kinds of trouble are told apart:
+- structural errors (a missing file, bad YAML, a wrong type, a missing or unknown key) stop the
+  load at once with a PackError naming the file, the YAML path and, for syntax errors, the line;
+- problems (an unknown role, card, question or course referenced, a duplicate id, limits that
+  cannot be met) are collected, so `roleadvisor check` can list them all; `load_pack` refuses a
+  pack that has any.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from roleadvisor.errors import PackError
+from roleadvisor.pack import (
+    AllOf,
+    AnswerIn,
+    AnyOf,
+    CareerGoal,
+    Card,
+    Choice,
+    Condition,
+    ConfidenceLabel,
+    Course,
+    Factor,
+    FaqEntry,
+    Item,
+    Not,
+    Note,
+    Pack,
+    Question,
+    QuickTake,
+    Recommended,
+    Role,
+    Rule,
+    Weight,
+)
+from roleadvisor.yamlfile import read_data_file
+
+PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
+DATA_ENV = "ROLEADVISOR_DATA"
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A pack problem found after the files parsed: where it is and what is wrong."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class PackReading:
+    pack: Pack
+    problems: tuple[Problem, ...]
+
+
+def default_data_dir() -> Path:
+    """ROLEADVISOR_DATA if set; else the pack inside the installed package, else the repo's data/."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    installed = here / "data"
+    return installed if installed.is_dir() else here.parents[1] / "data"
+
+
+def load_pack(directory: Path | str | None = None) -> Pack:
+    """Read and validate a pack; raise PackError for the first problem of any kind."""
+    reading = read_pack(directory)
+    if reading.problems:
+        extra = len(reading.problems) - 1
+        more = f" (and {extra} more; run 'roleadvisor check')" if extra else ""
+        raise PackError(f"{reading.problems[0]}{more}")
+    return reading.pack
+
+
+def read_pack(directory: Path | str | None = None) -> PackReading:
+    """Read a pack, raising PackError on structural errors and returning its problems."""
+    folder = Path(directory) if directory is not None else default_data_dir()
+    if not folder.is_dir():
+        raise PackError(f"{folder}: pack folder not found")
+    builder = _PackBuilder(folder)
+    return PackReading(builder.build(), tuple(builder.problems))
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    return {dict: "a mapping", list: "a list", str: "text", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class _File:
+    """One pack file being read: raises PackError for structure, records problems for meaning."""
+
+    def __init__(self, folder: Path, name: str, problems: list[Problem]) -> None:
+        self.name = name
+        self.problems = problems
+        data = read_data_file(folder / name, PackError)
+        if not isinstance(data, dict):
+            raise PackError(f"{folder / name}: expected a mapping at the top, got {_kind(data)}")
+        self.data: dict[str, Any] = data
+
+    def fail(self, path: str, message: str) -> PackError:
+        return PackError(f"{self.name}: {path}: {message}")
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.name, path, message))
+
+    def mapping(self, value: object, path: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+        required = tuple(required)
+        for key in required:
+            if key not in value:
+                raise self.fail(path, f"missing key '{key}'")
+        allowed = set(required) | set(optional)
+        for key in value:
+            if key not in allowed:
+                raise self.fail(path, f"unknown key '{key}' (expected: {', '.join(sorted(allowed))})")
+        return value
+
+    def keyed(self, value: object, path: str) -> dict[str, Any]:
+        """A mapping whose keys are ids chosen by the author (role ids, for example)."""
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected a mapping, got {_kind(value)}")
+        return {str(key): item for key, item in value.items()}
+
+    def sequence(self, value: object, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list, got {_kind(value)}")
+        return value
+
+    def text(self, value: object, path: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(path, f"expected text, got {_kind(value)}")
+        return " ".join(value.split())
+
+    def identifier(self, value: object, path: str) -> str:
+        if isinstance(value, bool):
+            word = "yes" if value else "no"
+            raise self.fail(path, f"expected an id, got {_kind(value)} (write it in quotes: \"{word}\")")
+        if not isinstance(value, str) or not _ID.match(value):
+            raise self.fail(path, f"expected an id of lower-case letters, digits, '-' or '_', got {value!r}")
+        return value
+
+    def integer(self, value: object, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+        return value
+
+    def number(self, value: object, path: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(path, f"expected a number, got {_kind(value)}")
+        return float(value)
+
+    def texts(self, value: object, path: str) -> tuple[str, ...]:
+        return tuple(self.text(item, f"{path}[{i}]") for i, item in enumerate(self.sequence(value, path)))
+
+    def unique(self, ids: Iterable[str], path: str, what: str) -> None:
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                self.problem(f"{path}[{i}].id", f"duplicate {what} id '{item_id}'")
+            seen.add(item_id)
+
+    def reference(self, value: str, known: Iterable[str], path: str, what: str) -> None:
+        known = tuple(known)
+        if value not in known:
+            self.problem(path, f"unknown {what} '{value}' (known: {', '.join(known) or 'none'})")
+
+
+class _PackBuilder:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[Problem] = []
+
+    def build(self) -> Pack:
+        roles_file = _File(self.folder, "roles.yaml", self.problems)
+        roles, factors = self._roles(roles_file)
+        role_ids = [role.id for role in roles]
+        guide = _File(self.folder, "guide.yaml", self.problems)
+        quick_take, cards, confusion, goals, faq = self._guide(guide, role_ids)
+        questions_file = _File(self.folder, "questions.yaml", self.problems)
+        tie_break, labels, questions = self._questions(questions_file, role_ids, [card.id for card in cards])
+        courses_file = _File(self.folder, "courses.yaml", self.problems)
+        courses, roadmaps, course_rules, roadmap_rules = self._courses(courses_file, role_ids, questions)
+        step_ids = [course.id for course in courses + roadmaps]
+        for i, goal in enumerate(goals):
+            guide.reference(goal.next_step, step_ids, f"career_goals[{i}].next_step", "course or roadmap")
+        return Pack(
+            source=str(self.folder),
+            roles=roles,
+            factors=factors,
+            quick_take=quick_take,
+            cards=cards,
+            confusion=confusion,
+            career_goals=goals,
+            faq=faq,
+            courses=courses,
+            roadmaps=roadmaps,
+            course_rules=course_rules,
+            roadmap_rules=roadmap_rules,
+            questions=questions,
+            tie_break=tie_break,
+            confidence_labels=labels,
+        )
+
+    # roles.yaml
+    def _roles(self, f: _File) -> tuple[tuple[Role, ...], tuple[Factor, ...]]:
+        top = f.mapping(f.data, "(top)", ["roles", "factors"])
+        roles = []
+        for i, raw in enumerate(f.sequence(top["roles"], "roles")):
+            path = f"roles[{i}]"
+            m = f.mapping(raw, path, ["id", "title", "definition", "best_fit_when"], ["aliases", "skills", "tools", "projects"])
+            aliases = tuple(f.text(a, f"{path}.aliases[{j}]").lower() for j, a in enumerate(f.sequence(m.get("aliases", []), f"{path}.aliases")))
+            roles.append(
+                Role(
+                    id=f.identifier(m["id"], f"{path}.id"),
+                    title=f.text(m["title"], f"{path}.title"),
+                    aliases=aliases,
+                    definition=f.text(m["definition"], f"{path}.definition"),
+                    best_fit_when=f.text(m["best_fit_when"], f"{path}.best_fit_when"),
+                    skills=self._items(f, m.get("skills", []), f"{path}.skills"),
+                    tools=self._items(f, m.get("tools", []), f"{path}.tools"),
+                    projects=self._items(f, m.get("projects", []), f"{path}.projects"),
+                )
+            )
+        if not roles:
+            f.problem("roles", "a pack needs at least one role")
+        f.unique((role.id for role in roles), "roles", "role")
+        self._check_aliases(f, roles)
+        role_ids = [role.id for role in roles]
+        factors = []
+        for i, raw in enumerate(f.sequence(top["factors"], "factors")):
+            path = f"factors[{i}]"
+            m = f.mapping(raw, path, ["id", "name", "values"])
+            values = {}
+            for role_id, text in f.keyed(m["values"], f"{path}.values").items():
+                f.reference(str(role_id), role_ids, f"{path}.values.{role_id}", "role")
+                values[str(role_id)] = f.text(text, f"{path}.values.{role_id}")
+            for role_id in role_ids:
+                if role_id not in values:
+                    f.problem(f"{path}.values", f"no text for role '{role_id}'")
+            factors.append(Factor(f.identifier(m["id"], f"{path}.id"), f.text(m["name"], f"{path}.name"), values))
+        f.unique((factor.id for factor in factors), "factors", "factor")
+        return tuple(roles), tuple(factors)
+
+    def _items(self, f: _File, value: object, path: str) -> tuple[Item, ...]:
+        items = []
+        for i, raw in enumerate(f.sequence(value, path)):
+            m = f.mapping(raw, f"{path}[{i}]", ["id", "text"])
+            items.append(Item(f.identifier(m["id"], f"{path}[{i}].id"), f.text(m["text"], f"{path}[{i}].text")))
+        f.unique((item.id for item in items), path, "item")
+        return tuple(items)
+
+    def _check_aliases(self, f: _File, roles: list[Role]) -> None:
+        owner: dict[str, str] = {}
+        for i, role in enumerate(roles):
+            for name in (role.id, *role.aliases):
+                if owner.setdefault(name, role.id) != role.id:
+                    f.problem(f"roles[{i}].aliases", f"'{name}' already names role '{owner[name]}'")
+
+    # guide.yaml
+    def _guide(self, f: _File, role_ids: list[str]) -> tuple[QuickTake, tuple[Card, ...], tuple[Note, ...], tuple[CareerGoal, ...], tuple[FaqEntry, ...]]:
+        top = f.mapping(f.data, "(top)", ["quick_take", "cards"], ["confusion", "career_goals", "faq"])
+        qt = f.mapping(top["quick_take"], "quick_take", ["summary", "main_takeaway", "recommended_direction"])
+        quick_take = QuickTake(
+            f.text(qt["summary"], "quick_take.summary"),
+            f.text(qt["main_takeaway"], "quick_take.main_takeaway"),
+            f.text(qt["recommended_direction"], "quick_take.recommended_direction"),
+        )
+        cards = []
+        for i, raw in enumerate(f.sequence(top["cards"], "cards")):
+            path = f"cards[{i}]"
+            m = f.mapping(raw, path, ["id", "title", "favours", "bullets"])
+            favours = f.identifier(m["favours"], f"{path}.favours")
+            f.reference(favours, role_ids, f"{path}.favours", "role")
+            cards.append(Card(f.identifier(m["id"], f"{path}.id"), f.text(m["title"], f"{path}.title"), favours, f.texts(m["bullets"], f"{path}.bullets")))
+        f.unique((card.id for card in cards), "cards", "card")
+        confusion = []
+        for i, raw in enumerate(f.sequence(top.get("confusion", []), "confusion")):
+            m = f.mapping(raw, f"confusion[{i}]", ["id", "text"])
+            confusion.append(Note(f.identifier(m["id"], f"confusion[{i}].id"), f.text(m["text"], f"confusion[{i}].text")))
+        f.unique((note.id for note in confusion), "confusion", "confusion point")
+        goals = []
+        for i, raw in enumerate(f.sequence(top.get("career_goals", []), "career_goals")):
+            path = f"career_goals[{i}]"
+            m = f.mapping(raw, path, ["id", "goal", "advice", "role", "next_step"])
+            role = f.identifier(m["role"], f"{path}.role")
+            f.reference(role, role_ids, f"{path}.role", "role")
+            goals.append(
+                CareerGoal(
+                    f.identifier(m["id"], f"{path}.id"),
+                    f.text(m["goal"], f"{path}.goal"),
+                    f.text(m["advice"], f"{path}.advice"),
+                    role,
+                    f.identifier(m["next_step"], f"{path}.next_step"),
+                )
+            )
+        f.unique((goal.id for goal in goals), "career_goals", "career goal")
+        faq = []
+        for i, raw in enumerate(f.sequence(top.get("faq", []), "faq")):
+            m = f.mapping(raw, f"faq[{i}]", ["id", "question", "answer"])
+            faq.append(FaqEntry(f.identifier(m["id"], f"faq[{i}].id"), f.text(m["question"], f"faq[{i}].question"), f.text(m["answer"], f"faq[{i}].answer")))
+        f.unique((entry.id for entry in faq), "faq", "FAQ")
+        return quick_take, tuple(cards), tuple(confusion), tuple(goals), tuple(faq)
+
+    # questions.yaml
+    def _questions(self, f: _File, role_ids: list[str], card_ids: list[str]) -> tuple[tuple[str, ...], tuple[ConfidenceLabel, ...], tuple[Question, ...]]:
+        top = f.mapping(f.data, "(top)", ["questions"], ["tie_break", "confidence_labels"])
+        tie_break = tuple(f.identifier(r, f"tie_break[{i}]") for i, r in enumerate(f.sequence(top.get("tie_break", list(role_ids)), "tie_break")))
+        for i, role_id in enumerate(tie_break):
+            f.reference(role_id, role_ids, f"tie_break[{i}]", "role")
+        if sorted(tie_break) != sorted(role_ids):
+            f.problem("tie_break", f"must list every role exactly once ({', '.join(role_ids)})")
+        labels = []
+        default_labels = [{"min": 0.0, "label": "close call"}]
+        for i, raw in enumerate(f.sequence(top.get("confidence_labels", default_labels), "confidence_labels")):
+            m = f.mapping(raw, f"confidence_labels[{i}]", ["min", "label"])
+            labels.append(ConfidenceLabel(f.number(m["min"], f"confidence_labels[{i}].min"), f.text(m["label"], f"confidence_labels[{i}].label")))
+        labels.sort(key=lambda label: -label.min_confidence)
+        if not labels or labels[-1].min_confidence > 0:
+            f.problem("confidence_labels", "needs a label with min 0 so every result gets one")
+        questions: list[Question] = []
+        for i, raw in enumerate(f.sequence(top["questions"], "questions")):
+            questions.append(self._question(f, raw, f"questions[{i}]", role_ids, card_ids, questions))
+        f.unique((q.id for q in questions), "questions", "question")
+        return tie_break, tuple(labels), tuple(questions)
+
+    def _question(self, f: _File, raw: object, path: str, role_ids: list[str], card_ids: list[str], earlier: list[Question]) -> Question:
+        m = f.mapping(raw, path, ["id", "prompt", "choices"], ["help", "kind", "min", "max", "when"])
+        kind = m.get("kind", "one")
+        if kind not in ("one", "many"):
+            raise f.fail(f"{path}.kind", f"expected 'one' or 'many', got {kind!r}")
+        choices = []
+        for j, raw_choice in enumerate(f.sequence(m["choices"], f"{path}.choices")):
+            cpath = f"{path}.choices[{j}]"
+            c = f.mapping(raw_choice, cpath, ["id", "label"], ["weights"])
+            weights = []
+            for role_id, raw_weight in f.keyed(c.get("weights") or {}, f"{cpath}.weights").items():
+                wpath = f"{cpath}.weights.{role_id}"
+                w = f.mapping(raw_weight, wpath, ["points", "card"])
+                card = f.identifier(w["card"], f"{wpath}.card")
+                f.reference(str(role_id), role_ids, wpath, "role")
+                f.reference(card, card_ids, f"{wpath}.card", "card")
+                weights.append(Weight(str(role_id), f.integer(w["points"], f"{wpath}.points"), card))
+            choices.append(Choice(f.identifier(c["id"], f"{cpath}.id"), f.text(c["label"], f"{cpath}.label"), tuple(weights)))
+        f.unique((c.id for c in choices), f"{path}.choices", "choice")
+        if not choices:
+            f.problem(f"{path}.choices", "a question needs at least one choice")
+        multiple = kind == "many"
+        low = f.integer(m.get("min", 1), f"{path}.min")
+        high = f.integer(m.get("max", len(choices) if multiple else 1), f"{path}.max")
+        if not multiple and ("min" in m or "max" in m):
+            f.problem(path, "min and max apply only to kind: many")
+        if low < 1 or low > high or high > len(choices):
+            f.problem(path, f"choice limits cannot be met: min {low}, max {high}, {len(choices)} choices")
+        when = self._condition(f, m["when"], f"{path}.when", earlier, None, allow_recommended=False) if "when" in m else None
+        return Question(
+            id=f.identifier(m["id"], f"{path}.id"),
+            prompt=f.text(m["prompt"], f"{path}.prompt"),
+            help=f.text(m["help"], f"{path}.help") if "help" in m else "",
+            multiple=multiple,
+            min_choices=low,
+            max_choices=high,
+            when=when,
+            choices=tuple(choices),
+        )
+
+    def _condition(self, f: _File, raw: object, path: str, questions: list[Question], role_ids: list[str] | None, allow_recommended: bool) -> Condition:
+        if not isinstance(raw, dict):
+            raise f.fail(path, f"expected a condition mapping, got {_kind(raw)}")
+        if "question" in raw:
+            m = f.mapping(raw, path, ["question", "in"])
+            question_id = f.identifier(m["question"], f"{path}.question")
+            raw_in = m["in"] if isinstance(m["in"], list) else [m["in"]]
+            choices = tuple(f.identifier(c, f"{path}.in[{i}]") for i, c in enumerate(raw_in))
+            target = next((q for q in questions if q.id == question_id), None)
+            if target is None:
+                scope = "an earlier question" if not allow_recommended else "a question"
+                f.reference(question_id, [q.id for q in questions], f"{path}.question", f"question (a condition must name {scope})")
+            else:
+                for i, choice_id in enumerate(choices):
+                    f.reference(choice_id, target.choice_ids, f"{path}.in[{i}]", f"choice for '{question_id}'")
+            return AnswerIn(question_id, choices)
+        if "recommended" in raw:
+            m = f.mapping(raw, path, ["recommended"])
+            role_id = f.identifier(m["recommended"], f"{path}.recommended")
+            if not allow_recommended:
+                f.problem(path, "a question's `when` cannot use `recommended` (it is known only after scoring)")
+            elif role_ids is not None:
+                f.reference(role_id, role_ids, f"{path}.recommended", "role")
+            return Recommended(role_id)
+        for key, make in (("all", AllOf), ("any", AnyOf)):
+            if key in raw:
+                m = f.mapping(raw, path, [key])
+                items = f.sequence(m[key], f"{path}.{key}")
+                if not items:
+                    f.problem(f"{path}.{key}", "an empty list of conditions")
+                return make(tuple(self._condition(f, item, f"{path}.{key}[{i}]", questions, role_ids, allow_recommended) for i, item in enumerate(items)))
+        if "not" in raw:
+            m = f.mapping(raw, path, ["not"])
+            return Not(self._condition(f, m["not"], f"{path}.not", questions, role_ids, allow_recommended))
+        raise f.fail(path, "expected a condition with one of: question/in, recommended, all, any, not")
+
+    # courses.yaml
+    def _courses(self, f: _File, role_ids: list[str], questions: tuple[Question, ...]) -> tuple[tuple[Course, ...], tuple[Course, ...], tuple[Rule, ...], tuple[Rule, ...]]:
+        top = f.mapping(f.data, "(top)", ["courses", "next_course"], ["roadmaps", "roadmap"])
+        courses = self._course_list(f, top["courses"], "courses")
+        roadmaps = self._course_list(f, top.get("roadmaps", []), "roadmaps")
+        f.unique((c.id for c in courses + roadmaps), "courses", "course or roadmap")
+        course_rules = self._rules(f, top["next_course"], "next_course", [c.id for c in courses], role_ids, questions)
+        roadmap_rules = self._rules(f, top.get("roadmap", []), "roadmap", [r.id for r in roadmaps], role_ids, questions)
+        return courses, roadmaps, course_rules, roadmap_rules
+
+    def _course_list(self, f: _File, value: object, path: str) -> tuple[Course, ...]:
+        result = []
+        for i, raw in enumerate(f.sequence(value, path)):
+            m = f.mapping(raw, f"{path}[{i}]", ["id", "title", "for"])
+            result.append(Course(f.identifier(m["id"], f"{path}[{i}].id"), f.text(m["title"], f"{path}[{i}].title"), f.text(m["for"], f"{path}[{i}].for")))
+        return tuple(result)
+
+    def _rules(self, f: _File, value: object, path: str, targets: list[str], role_ids: list[str], questions: tuple[Question, ...]) -> tuple[Rule, ...]:
+        rules = []
+        for i, raw in enumerate(f.sequence(value, path)):
+            m = f.mapping(raw, f"{path}[{i}]", ["course"], ["when"])
+            target = f.identifier(m["course"], f"{path}[{i}].course")
+            f.reference(target, targets, f"{path}[{i}].course", "course" if path == "next_course" else "roadmap")
+            when = self._condition(f, m["when"], f"{path}[{i}].when", list(questions), role_ids, allow_recommended=True) if "when" in m else None
+            rules.append(Rule(target, when))
+        return tuple(rules)

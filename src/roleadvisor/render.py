@@ -1,0 +1,319 @@
+"""Text, markdown and JSON views of pack content and results (the only module that imports rich).
+
+Every function returns the finished text; cli.py decides where it goes. rich is imported inside
+the text functions so JSON and markdown runs never pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from typing import TYPE_CHECKING, Any, Iterable
+
+from roleadvisor.engine import Result
+from roleadvisor.pack import Course, Pack
+from roleadvisor.views import compare_data, faq_matches, result_data
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+FORMATS = ("text", "json", "markdown")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def use_color(stream: Any) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set."""
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def terminal_width(default: int = 80) -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(1).columns
+    except OSError:
+        return default
+
+
+def draw(renderables: Iterable[RenderableType], color: bool, width: int | None = None) -> str:
+    """Render rich objects to a string, with ANSI styles only when `color` is set."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width or terminal_width(),
+        force_terminal=color,
+        no_color=not color,
+        color_system="auto" if color else None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+    )
+    for renderable in renderables:
+        console.print(renderable)
+    return buffer.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# compare
+
+
+def _compare_rows(data: dict[str, Any], section: str) -> tuple[list[str], list[list[str]]]:
+    roles = data["roles"]
+    titles = [role["title"] for role in roles]
+    if section == "factors":
+        return ["Factor", *titles], [[f["name"], *(f["values"][r["id"]] for r in roles)] for f in data["factors"]]
+    lists = [data[section][r["id"]] for r in roles]
+    depth = max((len(items) for items in lists), default=0)
+    rows = [[item[i]["text"] if i < len(item) else "" for item in lists] for i in range(depth)]
+    return titles, rows
+
+
+def render_compare(pack: Pack, role_ids: list[str], sections: tuple[str, ...], fmt: str, color: bool, highlight: str | None = None) -> str:
+    data = compare_data(pack, role_ids, sections)
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "markdown":
+        parts = []
+        for section in sections:
+            header, rows = _compare_rows(data, section)
+            parts.append(f"## {section.capitalize()}\n\n" + _md_table(header, rows))
+        return "\n".join(parts)
+    return draw(compare_tables(data, sections, highlight), color)
+
+
+def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: str | None = None) -> list[RenderableType]:
+    from rich import box
+    from rich.table import Table
+
+    tables = []
+    for section in sections:
+        header, rows = _compare_rows(data, section)
+        table = Table(title=section.capitalize(), box=box.SIMPLE_HEAD, show_lines=section == "factors", expand=True)
+        offset = len(header) - len(data["roles"])
+        for i, name in enumerate(header):
+            role = data["roles"][i - offset]["id"] if i >= offset else None
+            picked = role is not None and role == highlight
+            table.add_column(f"{name} (recommended)" if picked else name, style="bold green" if picked else None, ratio=1 if i < offset else 2)
+        for row in rows:
+            table.add_row(*row)
+        tables.append(table)
+    return tables
+
+
+# roles, courses, guide, faq
+
+
+def render_roles(pack: Pack, fmt: str, color: bool) -> str:
+    from roleadvisor.views import roles_data
+
+    data = roles_data(pack)
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "markdown":
+        return "\n".join(
+            f"## {r['title']} (`{r['id']}`)\n\nAliases: {', '.join(r['aliases']) or 'none'}\n\n{r['definition']}\n\n"
+            f"**Best fit when:** {r['best_fit_when']}\n"
+            for r in data["roles"]
+        )
+    from rich.text import Text
+
+    blocks: list[RenderableType] = []
+    for r in data["roles"]:
+        blocks.append(Text.assemble((r["title"], "bold"), f"  id: {r['id']}  aliases: {', '.join(r['aliases'])}"))
+        blocks.append(Text(f"  {r['definition']}"))
+        blocks.append(Text.assemble(("  Best fit when: ", "bold"), r["best_fit_when"], "\n"))
+    return draw(blocks, color)
+
+
+def _course_lines(course: Course) -> str:
+    return f"{course.title} ({course.id})\n  For: {course.audience}"
+
+
+def render_courses(pack: Pack, fmt: str, color: bool) -> str:
+    from roleadvisor.views import courses_data
+
+    if fmt == "json":
+        return to_json(courses_data(pack))
+    if fmt == "markdown":
+        lines = ["## Courses\n"] + [f"- **{c.title}** (`{c.id}`): {c.audience}" for c in pack.courses]
+        lines += ["\n## Roadmaps\n"] + [f"- **{r.title}** (`{r.id}`): {r.audience}" for r in pack.roadmaps]
+        return "\n".join(lines) + "\n"
+    from rich.text import Text
+
+    blocks: list[RenderableType] = [Text("Courses", style="bold underline")]
+    blocks += [Text(_course_lines(c)) for c in pack.courses]
+    blocks += [Text("\nRoadmaps", style="bold underline")]
+    blocks += [Text(_course_lines(r)) for r in pack.roadmaps]
+    return draw(blocks, color)
+
+
+def render_guide(pack: Pack, fmt: str, color: bool) -> str:
+    from roleadvisor.views import guide_data
+
+    data = guide_data(pack)
+    if fmt == "json":
+        return to_json(data)
+    titles = {role.id: role.title for role in pack.roles}
+    qt = data["quick_take"]
+    sections: list[tuple[str, list[str]]] = [
+        ("Quick take", [qt["summary"], f"Main takeaway: {qt['main_takeaway']}", f"Recommended direction: {qt['recommended_direction']}"]),
+    ]
+    for card in data["cards"]:
+        sections.append((f"{card['title']} (favours {titles[card['favours']]})", [f"- {b}" for b in card["bullets"]]))
+    sections.append(("Where the confusion comes from", [f"- {n['text']}" for n in data["confusion"]]))
+    sections.append(("Career mapping", [f"- {g['goal']}: {g['advice']} (next step: {g['next_step']})" for g in data["career_goals"]]))
+    if fmt == "markdown":
+        return "\n".join(f"## {title}\n\n" + "\n".join(lines) + "\n" for title, lines in sections)
+    from rich.text import Text
+
+    blocks: list[RenderableType] = []
+    for title, lines in sections:
+        blocks.append(Text(title, style="bold underline"))
+        blocks += [Text(line) for line in lines]
+        blocks.append(Text(""))
+    return draw(blocks, color)
+
+
+def render_faq(pack: Pack, query: str | None, fmt: str, color: bool) -> str:
+    entries = faq_matches(pack, query)
+    if fmt == "json":
+        return to_json({"faq": entries})
+    if fmt == "markdown":
+        return "\n".join(f"### {e['question']}\n\n{e['answer']}\n" for e in entries)
+    from rich.text import Text
+
+    blocks: list[RenderableType] = []
+    for e in entries:
+        blocks += [Text(e["question"], style="bold"), Text(e["answer"]), Text("")]
+    return draw(blocks, color)
+
+
+# quiz results
+
+
+def _choice_label(pack: Pack, question_id: str, chosen: Iterable[str]) -> str:
+    question = pack.question(question_id)
+    if question is None:
+        return ", ".join(chosen)
+    return ", ".join((question.choice(c).label if question.choice(c) else c) for c in chosen)  # type: ignore[union-attr]
+
+
+def _what_if_line(pack: Pack, w: Any) -> str:
+    role = pack.role(w.role).title
+    line = f"{w.question}: {_choice_label(pack, w.question, w.after)} (instead of {_choice_label(pack, w.question, w.before)}) -> {role}"
+    if w.assumes:
+        assumed = "; ".join(f"{q} = {', '.join(a)}" for q, a in w.assumes.items())
+        line += f", assuming {assumed}"
+    return line
+
+
+def _reason_line(pack: Pack, c: Any) -> str:
+    card = pack.card(c.card)
+    source = card.title if card else c.card
+    return f"+{c.points} {c.question}: {_choice_label(pack, c.question, [c.choice])}  [card: {source}]"
+
+
+TOP_REASONS = 3
+TOP_WHAT_IFS = 3
+
+
+def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None) -> str:
+    if fmt == "json":
+        return to_json(result_data(pack, result, explain))
+    if fmt == "markdown":
+        return _result_markdown(pack, result, explain)
+    return draw(_result_blocks(pack, result, explain), color, width)
+
+
+def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
+    rec = result.recommendation
+    out = [f"# Recommendation: {rec.title}\n", f"Confidence: {rec.confidence:.0%} ({rec.label})\n"]
+    out.append(_md_table(["Role", "Score"], [[pack.role(r).title, str(s)] for r, s in result.scores.items()]))
+    out.append("## Why\n")
+    out += [f"- {_reason_line(pack, c)}" for c in result.reasons[:TOP_REASONS]] or ["- No answer favoured one role."]
+    out.append("\n## What would change it\n")
+    out += [f"- {_what_if_line(pack, w)}" for w in result.what_if[:TOP_WHAT_IFS]] or ["- No single answer change would flip it."]
+    out.append("")
+    data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
+    header, rows = _compare_rows(data, "factors")
+    out.append("## Comparison\n\n" + _md_table(header, rows))
+    out.append(_next_steps_markdown(result))
+    if explain:
+        out.append("## Every contribution\n")
+        out.append(_md_table(["Question", "Answer", "Role", "Points", "Card"], [[c.question, c.choice, c.role, str(c.points), c.card] for c in result.contributions]))
+    return "\n".join(out)
+
+
+def _next_steps_markdown(result: Result) -> str:
+    lines = ["## Next steps\n"]
+    if result.next_course:
+        lines.append(f"1. **Next course: {result.next_course.title}** — for: {result.next_course.audience}")
+    if result.roadmap:
+        lines.append(f"2. **Then: {result.roadmap.title}** — {result.roadmap.audience}")
+    return "\n".join(lines) + "\n"
+
+
+def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[RenderableType]:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    rec = result.recommendation
+    top = max(max(result.scores.values()), 1)
+    bars = Table.grid(padding=(0, 1))
+    bars.add_column()
+    bars.add_column()
+    bars.add_column(justify="right")
+    for role_id, score in result.scores.items():
+        filled = round(20 * max(score, 0) / top)
+        style = "green" if role_id == rec.role else "dim"
+        bars.add_row(pack.role(role_id).title, Text("█" * filled + "·" * (20 - filled), style=style), str(score))
+    parts: list[RenderableType] = [
+        Text.assemble(("Recommended: ", "bold"), (rec.title, "bold green"), f"  ({rec.label}, confidence {rec.confidence:.0%})"),
+        Text(""),
+        bars,
+        Text(""),
+        Text("Why", style="bold"),
+    ]
+    parts += [Text(f"  {_reason_line(pack, c)}") for c in result.reasons[:TOP_REASONS]] or [Text("  No answer favoured one role; ties go to the first role in the pack's tie-break order.")]
+    parts.append(Text("What would change it", style="bold"))
+    parts += [Text(f"  {_what_if_line(pack, w)}") for w in result.what_if[:TOP_WHAT_IFS]] or [Text("  No single answer change would flip this recommendation.")]
+    blocks: list[RenderableType] = [Panel(Group(*parts), title="Your recommendation", title_align="left")]
+    data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
+    blocks += compare_tables(data, ("factors",), highlight=rec.role)
+    steps = Text()
+    if result.next_course:
+        steps.append("Next course: ", style="bold")
+        steps.append(f"{result.next_course.title}\n", style="bold cyan")
+        steps.append(f"  For: {result.next_course.audience}\n")
+    if result.roadmap:
+        steps.append("Then: ", style="bold")
+        steps.append(f"{result.roadmap.title}\n", style="bold cyan")
+        steps.append(f"  {result.roadmap.audience}")
+    blocks.append(Panel(steps, title="Next steps", title_align="left"))
+    if explain:
+        table = Table(title="Every contribution", expand=True)
+        for name in ("Question", "Answer", "Role", "Points", "Card"):
+            table.add_column(name, justify="right" if name == "Points" else "left")
+        for c in result.contributions:
+            table.add_row(c.question, c.choice, c.role, str(c.points), c.card)
+        blocks.append(table)
+    return blocks

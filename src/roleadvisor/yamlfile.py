@@ -1,0 +1,72 @@
+"""Read one YAML or JSON file safely: size cap, strict UTF-8, safe loading, errors with line and column."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from roleadvisor.errors import RoleAdvisorError
+
+MAX_FILE_BYTES = 1024 * 1024
+
+# The C loader parses several times faster; both build only plain data (no Python objects).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def decode_text(data: bytes, name: str, error: type[RoleAdvisorError]) -> str:
+    """Strict UTF-8 (a leading BOM is dropped); a bad byte is reported with its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(f"{name}:{line}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
+    """The file's bytes, refusing missing, unreadable and oversized files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise error(f"{path}: file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        raise error(f"{where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{name}: invalid YAML ({exc})") from None
+    except RecursionError:
+        raise error(f"{name}: nesting is too deep") from None
+
+
+def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(f"{name}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise error(f"{name}: nesting is too deep") from None
+
+
+def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:
+    """Parse a .json file as JSON and anything else as YAML; an empty file is an error."""
+    text = decode_text(read_bytes(path, error), str(path), error)
+    if not text.strip():
+        raise error(f"{path}: file is empty")
+    if path.suffix.lower() == ".json":
+        return parse_json(text, str(path), error)
+    return parse_yaml(text, str(path), error)
