@@ -39,6 +39,16 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class BatchFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
 class Section(str, Enum):
     factors = "factors"
     skills = "skills"
@@ -226,6 +236,46 @@ def quiz(
 
         write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
         typer.echo(f"Saved answers to {save_answers}", err=True)
+
+
+@app.command()
+@_reports_errors
+def check(
+    data: DataOption = None,
+    against: Annotated[Optional[Path], typer.Option("--against", help="Another pack folder: show how the outcome map changes from it to --data.", show_default=False)] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    sample: Annotated[int, typer.Option("--sample", min=1, help="Answer sets to sample when there are too many to count.")] = 20000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the sample.")] = 0,
+) -> None:
+    """Check a content pack: broken references, unreachable roles and courses, and the outcome map.
+
+    Exit 0 when clean, 1 when there are errors, 2 when the pack cannot be loaded.
+    """
+    from roleadvisor.check import check_pack, render_check
+
+    report = check_pack(data, against=against, sample_size=sample, seed=seed)
+    _emit(render_check(report, fmt.value, _color()))
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+@_reports_errors
+def batch(
+    input_file: Annotated[str, typer.Argument(metavar="INPUT", help="CSV or JSONL of answers (by extension), or - for stdin.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results here instead of stdout.", show_default=False)] = None,
+    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the input's).", show_default=False)] = None,
+    data: DataOption = None,
+) -> None:
+    """Score every row of an intake export: one result row per input row, in order.
+
+    Exit 0 when every row scored, 1 when some rows had errors, 2 when the input cannot be read.
+    """
+    from roleadvisor.batch import run_batch
+
+    show_progress = input_file != "-" and sys.stderr.isatty()
+    summary = run_batch(_pack(data), input_file, output=output, fmt=fmt.value if fmt else None, progress=show_progress)
+    typer.echo(summary.message, err=True)
+    raise typer.Exit(summary.exit_code)
 
 
 def main() -> None:
