@@ -393,7 +393,8 @@ class _PackBuilder:
             target = next((q for q in questions if q.id == question_id), None)
             if target is None:
                 scope = "an earlier question" if not allow_recommended else "a question"
-                f.reference(question_id, [q.id for q in questions], f"{path}.question", f"question (a condition must name {scope})")
+                known = ", ".join(q.id for q in questions) or "none"
+                f.problem(f"{path}.question", f"unknown question '{question_id}' (a condition can name {scope}: {known})")
             else:
                 for i, choice_id in enumerate(choices):
                     f.reference(choice_id, target.choice_ids, f"{path}.in[{i}]", f"choice for '{question_id}'")

@@ -67,6 +67,7 @@ def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:
     text = decode_text(read_bytes(path, error), str(path), error)
     if not text.strip():
         raise error(f"{path}: file is empty")
-    if path.suffix.lower() == ".json":
-        return parse_json(text, str(path), error)
-    return parse_yaml(text, str(path), error)
+    data = parse_json(text, str(path), error) if path.suffix.lower() == ".json" else parse_yaml(text, str(path), error)
+    if data is None:
+        raise error(f"{path}: file is empty")
+    return data

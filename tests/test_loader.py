@@ -1,0 +1,145 @@
+"""Loading the pack: the shipped content, and every kind of broken pack named precisely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roleadvisor.errors import PackError
+from roleadvisor.loader import default_data_dir, load_pack, read_pack
+from roleadvisor.pack import Pack
+
+
+def test_shipped_pack_has_two_roles_and_eight_factors(pack: Pack) -> None:
+    assert pack.role_ids == ("developer", "engineer")
+    assert [f.name for f in pack.factors] == [
+        "Main focus", "Typical output", "Best starting point", "Tool mindset",
+        "Model depth", "Deployment responsibility", "Project style", "Course fit",
+    ]
+
+
+def test_shipped_pack_has_no_problems() -> None:
+    assert read_pack(Path(__file__).resolve().parents[1] / "data").problems == ()
+
+
+def test_question_ids_are_the_contract(pack: Pack) -> None:
+    assert [q.id for q in pack.questions] == [
+        "background", "production_experience", "goal", "work_style",
+        "interests", "deployment", "model_depth", "first_project",
+    ]
+    assert pack.question("production_experience").choice_ids == ("yes", "no")
+    interests = pack.question("interests")
+    assert (interests.multiple, interests.min_choices, interests.max_choices) == (True, 1, 3)
+
+
+def test_every_weight_cites_a_card_that_favours_its_role(pack: Pack) -> None:
+    favours = {card.id: card.favours for card in pack.cards}
+    weights = [w for q in pack.questions for c in q.choices for w in c.weights]
+    assert weights and all(favours[w.card] == w.role for w in weights)
+
+
+def test_project_choices_are_the_seeds_projects(pack: Pack) -> None:
+    projects = [item.id for role in pack.roles for item in role.projects]
+    assert list(pack.question("first_project").choice_ids) == projects
+
+
+def test_interest_choices_are_the_seeds_skills(pack: Pack) -> None:
+    skills = [item.id for role in pack.roles for item in role.skills]
+    assert list(pack.question("interests").choice_ids) == skills
+
+
+@pytest.mark.parametrize("name", ["DEV", "ai-developer", "Developer", " eng ", "AI-Engineer"])
+def test_roles_are_found_by_alias_ignoring_case(pack: Pack, name: str) -> None:
+    assert pack.role_named(name) is not None
+
+
+def test_data_env_points_at_another_pack(monkeypatch: pytest.MonkeyPatch, pack_copy: Path) -> None:
+    monkeypatch.setenv("ROLEADVISOR_DATA", str(pack_copy))
+    assert default_data_dir() == pack_copy
+
+
+def edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text()
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def error_for(folder: Path) -> str:
+    with pytest.raises(PackError) as caught:
+        load_pack(folder)
+    return str(caught.value)
+
+
+def test_missing_file_is_named(pack_copy: Path) -> None:
+    (pack_copy / "guide.yaml").unlink()
+    assert error_for(pack_copy) == f"{pack_copy / 'guide.yaml'}: file not found"
+
+
+def test_missing_folder_is_named(tmp_path: Path) -> None:
+    assert "pack folder not found" in error_for(tmp_path / "nowhere")
+
+
+def test_empty_file_is_named(pack_copy: Path) -> None:
+    (pack_copy / "courses.yaml").write_text("\n# nothing\n")
+    assert error_for(pack_copy) == f"{pack_copy / 'courses.yaml'}: file is empty"
+
+
+def test_syntax_error_gives_line_and_column(pack_copy: Path) -> None:
+    (pack_copy / "questions.yaml").write_text("questions:\n  - id: a\n    prompt: [unclosed\n")
+    message = error_for(pack_copy)
+    assert message.startswith(f"{pack_copy / 'questions.yaml'}:4:")
+
+
+def test_wrong_type_names_the_yaml_path(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4, card: own_production_systems}}",
+         "weights: {engineer: {points: four, card: own_production_systems}}")
+    assert error_for(pack_copy) == "questions.yaml: questions[2].choices[2].weights.engineer.points: expected a whole number, got text"
+
+
+def test_unknown_role_in_a_weight_names_known_roles(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {enginer: {points: 4,")
+    assert error_for(pack_copy) == (
+        "questions.yaml: questions[2].choices[2].weights.enginer: unknown role 'enginer' (known: developer, engineer)"
+    )
+
+
+def test_unknown_card_is_named(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "card: faster_feedback}}", "card: fast_feedback}}")
+    assert error_for(pack_copy) == (
+        "questions.yaml: questions[0].choices[0].weights.developer.card: unknown card 'fast_feedback' "
+        "(known: build_products, own_production_systems, faster_feedback)"
+    )
+
+
+def test_duplicate_id_is_named(pack_copy: Path) -> None:
+    edit(pack_copy, "guide.yaml", "- id: students\n", "- id: easier_start\n")
+    assert error_for(pack_copy) == "guide.yaml: faq[2].id: duplicate FAQ id 'easier_start'"
+
+
+def test_unknown_key_is_named_with_the_expected_ones(pack_copy: Path) -> None:
+    edit(pack_copy, "courses.yaml", "    title: AI Developers Course\n", "    titel: AI Developers Course\n")
+    message = error_for(pack_copy)
+    assert message.startswith("courses.yaml: courses[0]: missing key 'title'")
+
+
+def test_unquoted_yes_as_an_id_says_to_quote_it(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", '- id: "yes"', "- id: yes")
+    assert 'write it in quotes: "yes"' in error_for(pack_copy)
+
+
+def test_condition_on_a_later_question_is_refused(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "when: {question: background,", "when: {question: goal,")
+    assert "questions[1].when.question: unknown question 'goal'" in error_for(pack_copy)
+
+
+def test_course_rule_naming_an_unknown_course_is_named(pack_copy: Path) -> None:
+    edit(pack_copy, "courses.yaml", "  - course: ai-developers-course\n", "  - course: ai-devs-course\n")
+    assert error_for(pack_copy).startswith("courses.yaml: next_course[1].course: unknown course 'ai-devs-course'")
+
+
+def test_load_reports_how_many_more_problems_there_are(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
+    edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
+    assert "(and 1 more; run 'roleadvisor check')" in error_for(pack_copy)
