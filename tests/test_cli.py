@@ -1,0 +1,221 @@
+"""The command surface through typer's CliRunner: compare, roles, courses, guide, faq and scripted quiz."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from roleadvisor import __version__
+from roleadvisor.cli import app
+
+FULL = [
+    "--answer", "background=experienced_engineer", "--answer", "production_experience=yes",
+    "--answer", "goal=own_systems", "--answer", "work_style=design_first",
+    "--answer", "interests=evaluation,monitoring", "--answer", "deployment=full_ownership",
+    "--answer", "model_depth=serving_and_evaluation", "--answer", "first_project=production_rag",
+]
+QUIZ_JSON = ["quiz", "--no-input", *FULL, "--format", "json"]
+
+
+def run(runner: CliRunner, *args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_version(runner: CliRunner) -> None:
+    result = run(runner, "--version")
+    assert result.stdout == f"roleadvisor {__version__}\n"
+
+
+def test_compare_prints_all_eight_factors_in_plain_text(runner: CliRunner) -> None:
+    result = run(runner, "compare", "developer", "engineer")
+    assert result.exit_code == 0
+    for name in ("Main focus", "Typical output", "Tool mindset", "Model depth", "Project style", "Course fit"):
+        assert name in result.stdout
+    assert "\x1b[" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_compare_json_shape_and_argument_order(runner: CliRunner) -> None:
+    result = run(runner, "compare", "eng", "dev", "--format", "json")
+    data = json.loads(result.stdout)
+    assert [r["id"] for r in data["roles"]] == ["engineer", "developer"]
+    assert len(data["factors"]) == 8
+    first = data["factors"][0]
+    assert (first["id"], first["name"]) == ("main_focus", "Main focus")
+    assert list(first["values"]) == ["engineer", "developer"]
+    assert first["values"]["engineer"].startswith("Design and run reliable AI systems")
+
+
+def test_compare_text_columns_follow_argument_order(runner: CliRunner) -> None:
+    header = next(line for line in run(runner, "compare", "AI-Engineer", "ai-developer").stdout.splitlines() if line.strip().startswith("Factor "))
+    assert header.index("AI Engineer") < header.index("AI Developer")
+
+
+def test_compare_defaults_to_developer_then_engineer(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "compare", "-f", "json").stdout)
+    assert [r["id"] for r in data["roles"]] == ["developer", "engineer"]
+
+
+def test_compare_markdown_is_a_pipe_table(runner: CliRunner) -> None:
+    out = run(runner, "compare", "--format", "markdown").stdout
+    assert "| Factor | AI Developer | AI Engineer |" in out
+    assert "| Course fit | Best fit for a guided AI Developer path with practical builds." in out
+
+
+@pytest.mark.parametrize("section", ["skills", "tools", "projects"])
+def test_compare_section_lists_each_roles_items(runner: CliRunner, section: str) -> None:
+    data = json.loads(run(runner, "compare", "--section", section, "-f", "json").stdout)
+    assert set(data) == {"roles", section}
+    assert len(data[section]["developer"]) >= 5 and len(data[section]["engineer"]) >= 5
+
+
+def test_compare_section_all_has_every_section(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "compare", "--section", "all", "-f", "json").stdout)
+    assert set(data) == {"roles", "factors", "skills", "tools", "projects"}
+
+
+def test_unknown_role_exits_2_naming_roles_and_aliases(runner: CliRunner) -> None:
+    result = run(runner, "compare", "developer", "scientist")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "unknown role 'scientist'" in result.stderr
+    assert "engineer (eng, ai-engineer" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_roles_shows_definitions_and_best_fit(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "roles", "-f", "json").stdout)
+    assert data["roles"][1]["definition"].startswith("An AI Engineer designs, integrates, evaluates")
+    assert "dev" in data["roles"][0]["aliases"]
+
+
+def test_courses_lists_courses_and_the_roadmap(runner: CliRunner) -> None:
+    out = run(runner, "courses").stdout
+    assert "AI Developers Course" in out and "Generative AI Course" in out and "AI Engineer Roadmap" in out
+
+
+def test_faq_filters_by_words(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "faq", "students", "-f", "json").stdout)
+    assert [e["id"] for e in data["faq"]] == ["students"]
+
+
+def test_faq_without_a_match_exits_2(runner: CliRunner) -> None:
+    result = run(runner, "faq", "kubernetes")
+    assert result.exit_code == 2 and "no FAQ entry matches 'kubernetes'" in result.stderr
+
+
+def test_guide_shows_cards_with_the_role_they_favour(runner: CliRunner) -> None:
+    out = run(runner, "guide").stdout
+    assert "If you are undecided, start where feedback comes faster (favours AI Developer)" in out
+
+
+# Scripted quiz
+
+
+def test_quiz_json_has_the_contract_keys(runner: CliRunner) -> None:
+    result = run(runner, *QUIZ_JSON)
+    data = json.loads(result.stdout)
+    assert list(data) == ["recommendation", "scores", "reasons", "what_if", "next_course", "roadmap", "answers"]
+    assert data["recommendation"]["role"] == "engineer"
+    assert set(data["recommendation"]) == {"role", "title", "confidence", "label"}
+    assert set(data["reasons"][0]) == {"question", "choice", "role", "points", "card"}
+    assert data["next_course"]["id"] == "generative-ai-course"
+    assert data["roadmap"]["id"] == "ai-engineer-roadmap"
+    assert data["answers"]["interests"] == ["evaluation", "monitoring"]
+    assert data["answers"]["goal"] == "own_systems"
+
+
+def test_quiz_json_is_byte_identical_for_the_same_answers(runner: CliRunner) -> None:
+    assert run(runner, *QUIZ_JSON).stdout == run(runner, *QUIZ_JSON).stdout
+
+
+def test_saved_answers_replay_to_the_identical_result(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "answers.yaml"
+    first = run(runner, *QUIZ_JSON, "--save-answers", str(saved))
+    replay = run(runner, "quiz", "--no-input", "--answers-file", str(saved), "--format", "json")
+    assert replay.exit_code == 0
+    assert replay.stdout == first.stdout
+
+
+def test_flags_override_the_answers_file(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "answers.json"
+    run(runner, *QUIZ_JSON, "--save-answers", str(saved))
+    result = run(runner, "quiz", "--no-input", "--answers-file", str(saved), "-a", "goal=first_portfolio", "-f", "json")
+    assert json.loads(result.stdout)["answers"]["goal"] == "first_portfolio"
+
+
+def test_unquoted_yes_in_a_yaml_answers_file_means_yes(runner: CliRunner, tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text(
+        "background: software_developer\nproduction_experience: yes\ngoal: own_systems\nwork_style: balanced\n"
+        "interests: [evaluation]\ndeployment: shared\nmodel_depth: application_level\nfirst_project: document_qa\n"
+    )
+    result = run(runner, "quiz", "--no-input", "--answers-file", str(answers), "-f", "json")
+    assert json.loads(result.stdout)["answers"]["production_experience"] == "yes"
+
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    result = run(runner, "quiz", "--no-input", *FULL, "--format", "markdown", "--output", str(target))
+    assert result.stdout == ""
+    assert target.read_text().startswith("# Recommendation: AI Engineer")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-a", "goal=world_domination"], "unknown choice 'world_domination' for 'goal' (choices: first_portfolio, build_products, own_systems, undecided)"),
+        (["-a", "favourite_colour=blue"], "unknown question 'favourite_colour' (questions: background, production_experience"),
+        (["-a", "goal=own_systems,undecided"], "'goal' takes exactly one choice"),
+        (["-a", "interests=evaluation,monitoring,orchestration,rag_apps"], "'interests' takes 1 to 3 choices, got 4"),
+        (["-a", "goal"], "expected QUESTION=CHOICE"),
+    ],
+)
+def test_bad_answers_exit_2_with_a_clear_message(runner: CliRunner, args: list[str], message: str) -> None:
+    result = run(runner, "quiz", "--no-input", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_answers_name_the_questions_and_the_flag(runner: CliRunner) -> None:
+    result = run(runner, "quiz", "--no-input", "-a", "background=student", "-a", "goal=undecided")
+    assert result.exit_code == 2
+    assert "missing answers for: work_style, interests, deployment, model_depth, first_project" in result.stderr
+    assert "--answer" in result.stderr
+
+
+def test_answers_file_that_is_not_a_mapping_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "answers.yaml"
+    bad.write_text("- student\n- own_systems\n")
+    result = run(runner, "quiz", "--no-input", "--answers-file", str(bad))
+    assert result.exit_code == 2 and str(bad) in result.stderr
+
+
+def test_text_report_has_recommendation_table_and_next_course(runner: CliRunner) -> None:
+    out = run(runner, "quiz", "--no-input", *FULL).stdout
+    assert "Recommended: AI Engineer" in out
+    assert "AI Engineer (recommended)" in out
+    assert "Next course: Generative AI Course" in out
+    assert "Then: AI Engineer Roadmap" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_explain_adds_every_contribution(runner: CliRunner) -> None:
+    plain = run(runner, "quiz", "--no-input", *FULL).stdout
+    explained = run(runner, "quiz", "--no-input", *FULL, "--explain").stdout
+    assert "Every contribution" in explained and "Every contribution" not in plain
+    data = json.loads(run(runner, *QUIZ_JSON, "--explain").stdout)
+    assert sum(c["points"] for c in data["contributions"] if c["role"] == "engineer") == data["scores"]["engineer"]
+
+
+def test_broken_pack_is_one_line_and_exit_2(runner: CliRunner, pack_copy: Path) -> None:
+    (pack_copy / "roles.yaml").write_text("roles: [\n")
+    result = run(runner, "compare", "--data", str(pack_copy))
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "roles.yaml:" in result.stderr
