@@ -248,6 +248,8 @@ def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
     out.append(_md_table(["Role", "Score"], [[pack.role(r).title, str(s)] for r, s in result.scores.items()]))
     out.append("## Why\n")
     out += [f"- {_reason_line(pack, c)}" for c in result.reasons[:TOP_REASONS]] or ["- No answer favoured one role."]
+    if _is_tie(result):
+        out.append(f"- The scores are tied, and a tie goes to {rec.title} (the pack's tie-break order).")
     out.append("\n## What would change it\n")
     out += [f"- {_what_if_line(pack, w)}" for w in result.what_if[:TOP_WHAT_IFS]] or ["- No single answer change would flip it."]
     out.append("")
@@ -268,6 +270,24 @@ def _next_steps_markdown(result: Result) -> str:
     if result.roadmap:
         lines.append(f"2. **Then: {result.roadmap.title}** — {result.roadmap.audience}")
     return "\n".join(lines) + "\n"
+
+
+def _is_tie(result: Result) -> bool:
+    top = result.scores[result.recommendation.role]
+    return sum(1 for score in result.scores.values() if score == top) > 1
+
+
+def _bullets(lines: list[str], empty: str) -> RenderableType:
+    """Lines with a hanging indent, so wrapped text stays aligned under its bullet."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1)
+    grid.add_column()
+    for line in lines or [empty]:
+        grid.add_row("•" if lines else " ", Text(line))
+    return grid
 
 
 def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[RenderableType]:
@@ -293,9 +313,12 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
         Text(""),
         Text("Why", style="bold"),
     ]
-    parts += [Text(f"  {_reason_line(pack, c)}") for c in result.reasons[:TOP_REASONS]] or [Text("  No answer favoured one role; ties go to the first role in the pack's tie-break order.")]
+    reasons = [_reason_line(pack, c) for c in result.reasons[:TOP_REASONS]]
+    if _is_tie(result):
+        reasons.append(f"The scores are tied, and a tie goes to {rec.title} (the pack's tie-break order).")
+    parts.append(_bullets(reasons, "No answer favoured one role."))
     parts.append(Text("What would change it", style="bold"))
-    parts += [Text(f"  {_what_if_line(pack, w)}") for w in result.what_if[:TOP_WHAT_IFS]] or [Text("  No single answer change would flip this recommendation.")]
+    parts.append(_bullets([_what_if_line(pack, w) for w in result.what_if[:TOP_WHAT_IFS]], "No single answer change would flip this recommendation."))
     blocks: list[RenderableType] = [Panel(Group(*parts), title="Your recommendation", title_align="left")]
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
     blocks += compare_tables(data, ("factors",), highlight=rec.role)
