@@ -1,0 +1,55 @@
+"""The wheel carries the pack: a non-editable install run from another folder finds data/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built as a wheel and installed (without dependencies) into a private folder."""
+    root = tmp_path_factory.mktemp("wheel")
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(root / "dist"), str(REPO)], check=True)
+    wheel = next((root / "dist").glob("roleadvisor-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(root / "site"), str(wheel)], check=True)
+    return root / "site"
+
+
+def run_installed(site: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1", "COLUMNS": "200", **env}
+    environment.pop("ROLEADVISOR_DATA", None)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=site.parent, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_installed_package_uses_the_pack_inside_it(installed: Path) -> None:
+    result = run_installed(installed, "-c", "from roleadvisor.loader import default_data_dir; print(default_data_dir())")
+    assert Path(result.stdout.strip()) == installed / "roleadvisor" / "data"
+    assert sorted(p.name for p in (installed / "roleadvisor" / "data").iterdir()) == [
+        "courses.yaml", "guide.yaml", "questions.yaml", "roles.yaml",
+    ]
+
+
+def test_installed_compare_prints_the_eight_factor_table(installed: Path) -> None:
+    result = run_installed(installed, "-m", "roleadvisor", "compare", "developer", "engineer")
+    assert result.returncode == 0, result.stderr
+    for name in ("Main focus", "Typical output", "Best starting point", "Tool mindset", "Model depth",
+                 "Deployment responsibility", "Project style", "Course fit"):
+        assert name in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_data_env_overrides_the_installed_pack(installed: Path, tmp_path: Path) -> None:
+    result = run_installed(installed, "-m", "roleadvisor", "compare", ROLEADVISOR_DATA=str(tmp_path / "missing"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"roleadvisor: {tmp_path / 'missing'}: pack folder not found"
