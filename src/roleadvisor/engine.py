@@ -8,9 +8,9 @@ ignored.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Mapping
 
 from roleadvisor.pack import (
     AllOf,
@@ -322,7 +322,7 @@ def score_answers(pack: Pack, answers: Answers, with_what_if: bool = True) -> Re
     )
     return Result(
         recommendation=Recommendation(role.id, role.title, confidence, label_for(pack, confidence)),
-        scores=dict(zip(pack.role_ids, totals)),
+        scores=dict(zip(pack.role_ids, totals, strict=True)),
         contributions=contributions,
         reasons=reasons,
         what_if=flip_candidates(pack, kept, role.id) if with_what_if else (),
@@ -347,7 +347,10 @@ def alternative_answers(question: Question, current: tuple[str, ...]) -> Iterato
                 yield 1, (choice_id,)
         return
     chosen = set(current)
-    ordered = lambda ids: tuple(c for c in question.choice_ids if c in ids)  # noqa: E731
+
+    def ordered(ids: set[str]) -> tuple[str, ...]:
+        return tuple(c for c in question.choice_ids if c in ids)
+
     unchosen = [c for c in question.choice_ids if c not in chosen]
     if len(current) < question.max_choices:
         for added in unchosen:
@@ -383,11 +386,15 @@ def flip_candidates(pack: Pack, answers: Answers, role: str) -> tuple[WhatIf, ..
 
 
 def _flip_with_revealed(pack: Pack, changed: dict[str, tuple[str, ...]], role: str) -> tuple[str, dict[str, tuple[str, ...]]] | None:
-    revealed = [pack.question(q) for q in missing_questions(pack, changed)]
-    options = [list(answer_options(q)) for q in revealed if q is not None]
-    for combination in itertools.product(*options):
-        assumed = {q.id: option for q, option in zip(revealed, combination) if q is not None}
-        new_role = recommended_role(pack, {**changed, **assumed})
-        if new_role != role and not missing_questions(pack, {**changed, **assumed}):
+    missing = set(missing_questions(pack, changed))
+    revealed = [q for q in pack.questions if q.id in missing]
+    for combination in itertools.product(*(list(answer_options(q)) for q in revealed)):
+        assumed = {q.id: option for q, option in zip(revealed, combination, strict=True)}
+        completed = {**changed, **assumed}
+        # An assumed answer can reveal yet another question; such chains are not what-ifs of one change.
+        if missing_questions(pack, completed):
+            continue
+        new_role = recommended_role(pack, completed)
+        if new_role != role:
             return new_role, assumed
     return None

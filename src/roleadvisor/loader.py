@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from roleadvisor.errors import PackError
 from roleadvisor.pack import (
     AllOf,
     AnswerIn,
     AnyOf,
-    CareerGoal,
     Card,
+    CareerGoal,
     Choice,
     Condition,
     ConfidenceLabel,

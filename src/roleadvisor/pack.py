@@ -5,8 +5,9 @@ Built by loader.py from the YAML in data/; everything else treats them as read-o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
+from typing import Union
 
 # An answer set: question id -> the chosen choice ids (one for a single-choice question).
 Answers = Mapping[str, tuple[str, ...]]

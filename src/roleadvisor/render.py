@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import json
 import os
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from roleadvisor.engine import Result
 from roleadvisor.pack import Course, Pack
@@ -102,7 +103,7 @@ def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: s
     from rich import box
     from rich.table import Table
 
-    tables = []
+    tables: list[RenderableType] = []
     for section in sections:
         header, rows = _compare_rows(data, section)
         table = Table(title=section.capitalize(), box=box.SIMPLE_HEAD, show_lines=section == "factors", expand=True)
