@@ -219,3 +219,39 @@ def test_broken_pack_is_one_line_and_exit_2(runner: CliRunner, pack_copy: Path) 
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "roles.yaml:" in result.stderr
+
+
+# Failures that are not the user's
+
+
+def test_internal_error_is_one_line_naming_the_trace_file(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> str:
+        raise RuntimeError("renderer fell over")
+
+    monkeypatch.setattr("roleadvisor.render.render_roles", broken)
+    result = run(runner, "roles")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "internal error: RuntimeError('renderer fell over')" in lines[0]
+    trace_file = Path(lines[0].split("full trace in ")[1].split(";")[0])
+    assert "Traceback" in trace_file.read_text()
+    trace_file.unlink()
+
+
+def test_debug_shows_the_internal_error(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> str:
+        raise RuntimeError("renderer fell over")
+
+    monkeypatch.setattr("roleadvisor.render.render_roles", broken)
+    result = run(runner, "--debug", "roles")
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_ctrl_c_outside_the_quiz_exits_130_quietly(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("roleadvisor.render.render_compare", interrupted)
+    result = run(runner, "compare")
+    assert result.exit_code == 130
+    assert result.stderr == "Cancelled.\n"

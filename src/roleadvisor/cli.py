@@ -134,6 +134,44 @@ def _main(
 
 @app.command()
 @_reports_errors
+def quiz(
+    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
+    answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s).", show_default=False)] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
+    fmt: FormatOption = Format.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", show_default=False)] = None,
+    save_answers: Annotated[Optional[Path], typer.Option("--save-answers", help="Write the answers to a file that --answers-file replays.", show_default=False)] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Add every answer's contribution to the report.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Answer a few questions and get a recommended role, the reasons, and the next course."""
+    from roleadvisor.answers import answers_file_text, collect_answers
+    from roleadvisor.engine import missing_questions, score_answers
+    from roleadvisor.render import render_result
+
+    pack = _pack(data)
+    answers = collect_answers(pack, answers_file, answer or ())
+    if not no_input and sys.stdin.isatty():
+        from roleadvisor.prompts import run_quiz
+
+        answers = run_quiz(pack, answers)
+    missing = missing_questions(pack, answers)
+    if missing:
+        raise AnswerError(
+            f"missing answers for: {', '.join(missing)} (give them with --answer QID=CHOICE or --answers-file, "
+            "or run at a terminal without --no-input)"
+        )
+    result = score_answers(pack, answers)
+    _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
+    if save_answers is not None:
+        from roleadvisor.files import write_atomic
+
+        write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
+        typer.echo(f"Saved answers to {save_answers}", err=True)
+
+
+@app.command()
+@_reports_errors
 def compare(
     roles: Annotated[Optional[list[str]], typer.Argument(help="Roles to compare, by id or alias (default: developer engineer).", show_default=False)] = None,
     section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
@@ -199,44 +237,6 @@ def faq(
     if not faq_matches(pack, query):
         raise UsageError(f"no FAQ entry matches {query!r}")
     _emit(render_faq(pack, query, fmt.value, _color()))
-
-
-@app.command()
-@_reports_errors
-def quiz(
-    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
-    answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s).", show_default=False)] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
-    fmt: FormatOption = Format.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", show_default=False)] = None,
-    save_answers: Annotated[Optional[Path], typer.Option("--save-answers", help="Write the answers to a file that --answers-file replays.", show_default=False)] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Add every answer's contribution to the report.")] = False,
-    data: DataOption = None,
-) -> None:
-    """Answer a few questions and get a recommended role, the reasons, and the next course."""
-    from roleadvisor.answers import answers_file_text, collect_answers
-    from roleadvisor.engine import missing_questions, score_answers
-    from roleadvisor.render import render_result
-
-    pack = _pack(data)
-    answers = collect_answers(pack, answers_file, answer or ())
-    if not no_input and sys.stdin.isatty():
-        from roleadvisor.prompts import run_quiz
-
-        answers = run_quiz(pack, answers)
-    missing = missing_questions(pack, answers)
-    if missing:
-        raise AnswerError(
-            f"missing answers for: {', '.join(missing)} (give them with --answer QID=CHOICE or --answers-file, "
-            "or run at a terminal without --no-input)"
-        )
-    result = score_answers(pack, answers)
-    _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
-    if save_answers is not None:
-        from roleadvisor.files import write_atomic
-
-        write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
-        typer.echo(f"Saved answers to {save_answers}", err=True)
 
 
 @app.command()
