@@ -1,0 +1,257 @@
+"""The interactive quiz: one prompt per visible question, a back step, and a review before scoring.
+
+The only module that imports questionary (and prompt_toolkit). Which questions are shown is decided
+by the pack's `when` conditions through the engine; this module only walks them in order.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from enum import Enum
+from typing import Any, Union
+
+import questionary
+from prompt_toolkit.application.current import create_app_session
+from prompt_toolkit.key_binding import KeyBindings, KeyBindingsBase, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.output import create_output
+
+from roleadvisor.engine import is_visible, missing_questions, visible_answers
+from roleadvisor.errors import Cancelled
+from roleadvisor.pack import Answers, Pack, Question
+
+BACK_LABEL = "← Back"
+CONFIRM_LABEL = "Confirm and score"
+SELECT_KEYS = "↑/↓ move, Enter chooses"
+CHECKBOX_KEYS = "↑/↓ move, Space ticks {limits}, Enter confirms"
+
+
+class Step(Enum):
+    """Prompt answers that are not choices: go back a question, or accept the review."""
+
+    BACK = "back"
+    CONFIRM = "confirm"
+
+
+Reply = Union[tuple[str, ...], Step]
+
+
+def run_quiz(pack: Pack, preanswered: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Ask every visible question not answered yet, then review; return the visible answers.
+
+    Raises Cancelled on Ctrl-C or Ctrl-D. With nothing left to ask, returns without prompting.
+    """
+    answers = {question_id: tuple(choices) for question_id, choices in preanswered.items()}
+    if not missing_questions(pack, answers):
+        return visible_answers(pack, answers)
+    with prompts_on_terminal():
+        answers = ask_in_order(pack, answers, skip=set(preanswered))
+        answers = review(pack, answers)
+    return visible_answers(pack, answers)
+
+
+@contextmanager
+def prompts_on_terminal() -> Iterator[None]:
+    """Draw on stderr when stdout is redirected (`quiz > report.txt`), so stdout holds only the report."""
+    if sys.stdout.isatty() or not sys.stderr.isatty():
+        yield
+        return
+    with create_app_session(output=create_output(stdout=sys.stderr)):
+        yield
+
+
+# The walk
+
+
+def shown_questions(pack: Pack, answers: Answers) -> list[Question]:
+    """The questions shown for these answers, in quiz order (a `when` reads only earlier answers)."""
+    kept = visible_answers(pack, answers)
+    return [question for question in pack.questions if is_visible(question, kept)]
+
+
+def record_answer(
+    pack: Pack, answers: Answers, question: Question, choices: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Set one answer, dropping answers to questions that the change hides."""
+    shown_before = {q.id for q in shown_questions(pack, answers)}
+    updated = {**answers, question.id: choices}
+    hidden_now = shown_before - {q.id for q in shown_questions(pack, updated)}
+    return {question_id: chosen for question_id, chosen in updated.items() if question_id not in hidden_now}
+
+
+def ask_in_order(pack: Pack, answers: Answers, skip: set[str]) -> dict[str, tuple[str, ...]]:
+    """The first pass: each shown question not in `skip`, with a back step to the one before."""
+    current = dict(answers)
+    position = 0
+    while True:
+        to_ask = [question for question in shown_questions(pack, current) if question.id not in skip]
+        if position >= len(to_ask):
+            return current
+        question = to_ask[position]
+        reply = ask_question(pack, question, current, can_go_back=position > 0)
+        if isinstance(reply, Step):
+            position -= 1
+        else:
+            current = record_answer(pack, current, question, reply)
+            position += 1
+
+
+def ask_missing(pack: Pack, answers: Answers) -> dict[str, tuple[str, ...]]:
+    """Ask the shown questions that have no answer (those a changed answer just revealed)."""
+    current = dict(answers)
+    while missing := missing_questions(pack, current):
+        question = pack_question(pack, missing[0])
+        reply = ask_question(pack, question, current, can_go_back=False)
+        if not isinstance(reply, Step):
+            current = record_answer(pack, current, question, reply)
+    return current
+
+
+def review(pack: Pack, answers: Answers) -> dict[str, tuple[str, ...]]:
+    """List the answers; confirm them, or change one (and answer what the change reveals)."""
+    current = ask_missing(pack, answers)
+    while True:
+        picked = ask_review(pack, current)
+        if isinstance(picked, Step):
+            return current
+        question = pack_question(pack, picked)
+        reply = ask_question(pack, question, current, can_go_back=False)
+        if not isinstance(reply, Step):
+            current = ask_missing(pack, record_answer(pack, current, question, reply))
+
+
+def pack_question(pack: Pack, question_id: str) -> Question:
+    question = pack.question(question_id)
+    if question is None:
+        raise KeyError(question_id)
+    return question
+
+
+# One prompt per question
+
+
+def ask_question(pack: Pack, question: Question, answers: Answers, can_go_back: bool) -> Reply:
+    """Ask one question, its current answer preselected; Step.BACK if the person went back."""
+    shown = shown_questions(pack, answers)
+    progress = f"[{shown.index(question) + 1}/{len(shown)}]"
+    if question.multiple:
+        return ask_checkbox(question, answers.get(question.id), progress, can_go_back)
+    return ask_select(question, answers.get(question.id), progress, can_go_back)
+
+
+def ask_select(question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool) -> Reply:
+    choices: list[Any] = [questionary.Choice(choice.label, value=choice.id) for choice in question.choices]
+    if can_go_back:
+        choices += back_choices()
+    prompt = questionary.select(
+        question.prompt,
+        choices=choices,
+        default=current[0] if current else None,
+        qmark=progress,
+        instruction=instruction(question.help, SELECT_KEYS),
+    )
+    reply = ask(prompt)
+    return reply if reply is Step.BACK else (reply,)
+
+
+def ask_checkbox(question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool) -> Reply:
+    # With no answer yet, tick the first choices so that Enter alone gives a valid answer.
+    ticked = current or question.choice_ids[: question.min_choices]
+    choices: list[Any] = [
+        questionary.Choice(choice.label, value=choice.id, checked=choice.id in ticked) for choice in question.choices
+    ]
+    if can_go_back:
+        choices += back_choices()
+    prompt = questionary.checkbox(
+        question.prompt,
+        choices=choices,
+        qmark=progress,
+        instruction=instruction(question.help, CHECKBOX_KEYS.format(limits=limits_text(question))),
+        validate=checkbox_validator(question),
+    )
+    reply = ask(prompt)
+    if reply == [Step.BACK]:
+        return Step.BACK
+    return tuple(choice_id for choice_id in question.choice_ids if choice_id in reply)
+
+
+def back_choices() -> list[Any]:
+    return [questionary.Separator(" "), questionary.Choice(BACK_LABEL, value=Step.BACK)]
+
+
+def instruction(help_text: str, keys: str) -> str:
+    """The help and key hints, on their own lines under the question while it is open."""
+    lines = [help_text] if help_text else []
+    return "".join(f"\n  {line}" for line in [*lines, f"({keys})"])
+
+
+def limits_text(question: Question) -> str:
+    if question.min_choices == question.max_choices:
+        return f"{question.min_choices}"
+    return f"{question.min_choices} to {question.max_choices}"
+
+
+def checkbox_validator(question: Question) -> Callable[[list[Any]], Union[bool, str]]:
+    def validate(ticked: list[Any]) -> Union[bool, str]:
+        if Step.BACK in ticked:
+            return len(ticked) == 1 or f"Tick {BACK_LABEL} alone to go back, or untick it to keep your choices."
+        if question.min_choices <= len(ticked) <= question.max_choices:
+            return True
+        return f"Tick {limits_text(question)} choices ({len(ticked)} ticked)."
+
+    return validate
+
+
+# The review screen
+
+
+def ask_review(pack: Pack, answers: Answers) -> str | Step:
+    """Print the answers; return Step.CONFIRM or the id of the question to change."""
+    shown = shown_questions(pack, answers)
+    questionary.print("\nYour answers:")
+    for number, question in enumerate(shown, start=1):
+        questionary.print(f"  {number}. {question.prompt}\n     {answer_labels(question, answers.get(question.id, ()))}")
+    choices: list[Any] = [questionary.Choice(CONFIRM_LABEL, value=Step.CONFIRM), questionary.Separator(" ")]
+    choices += [questionary.Choice(f"Change: {question.prompt}", value=question.id) for question in shown]
+    prompt = questionary.select(
+        "Confirm your answers, or change one",
+        choices=choices,
+        qmark="[review]",
+        instruction=instruction("", SELECT_KEYS),
+    )
+    picked: str | Step = ask(prompt)
+    return picked
+
+
+def answer_labels(question: Question, chosen: tuple[str, ...]) -> str:
+    labels = [choice.label for choice in question.choices if choice.id in chosen]
+    return "; ".join(labels) if labels else "(no answer)"
+
+
+# Asking, and cancelling
+
+
+def cancel_on_ctrl_d() -> KeyBindings:
+    # questionary only binds Ctrl-C; its catch-all binding would swallow Ctrl-D.
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _(event: KeyPressEvent) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    return bindings
+
+
+def ask(prompt: questionary.Question) -> Any:
+    """Show one prompt; Ctrl-C, Ctrl-D or a closed input cancel the whole quiz."""
+    application = prompt.application
+    bindings: list[KeyBindingsBase] = [cancel_on_ctrl_d()]
+    if application.key_bindings is not None:
+        bindings.insert(0, application.key_bindings)
+    application.key_bindings = merge_key_bindings(bindings)
+    try:
+        # unsafe_ask: ask() would swallow Ctrl-C and return None.
+        return prompt.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Cancelled() from None
