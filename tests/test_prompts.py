@@ -1,0 +1,344 @@
+"""The interactive quiz, driven in-process with real key presses through a prompt_toolkit pipe."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from prompt_toolkit.application.current import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput, Output
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from roleadvisor.engine import missing_questions, score_answers
+from roleadvisor.errors import Cancelled
+from roleadvisor.pack import Answers, Pack
+from roleadvisor.prompts import checkbox_validator, run_quiz
+
+ENTER = "\r"
+SPACE = " "
+DOWN = "\x1b[B"
+UP = "\x1b[A"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+
+# Enter at every prompt of the shipped pack, from a fresh start: what gets chosen.
+FIRST_CHOICES = {
+    "background": ("student",),
+    "goal": ("first_portfolio",),
+    "work_style": ("ship_fast",),
+    "interests": ("prompt_design",),
+    "deployment": ("simple_hosting",),
+    "model_depth": ("application_level",),
+    "first_project": ("study_assistant",),
+}
+QUESTIONS_FOR_A_STUDENT = 7
+CONFIRM = ENTER  # "Confirm and score" is preselected on the review screen
+
+
+def answer_quiz(pack: Pack, keys: str, preanswered: Answers | None = None, screen: io.StringIO | None = None) -> dict[str, tuple[str, ...]]:
+    """Run the quiz on these key presses; what it draws goes to `screen` as plain text, if given."""
+    output: Output = PlainTextOutput(screen) if screen is not None else DummyOutput()
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()  # when the keys run out the quiz sees end of input (Cancelled), so a test never hangs
+        with create_app_session(input=pipe, output=output):
+            return run_quiz(pack, preanswered or {})
+
+
+def screen_after(pack: Pack, keys: str, preanswered: Answers | None = None) -> str:
+    """The plain text the quiz has drawn by the time these keys run out (it then cancels)."""
+    screen = io.StringIO()
+    with pytest.raises(Cancelled):
+        answer_quiz(pack, keys, preanswered, screen=screen)
+    return screen.getvalue()
+
+
+def choose(pack: Pack, question_id: str, choice_id: str) -> str:
+    """Keys that pick `choice_id` on a select prompt whose pointer starts on the first choice."""
+    question = pack.question(question_id)
+    assert question is not None
+    return DOWN * question.choice_ids.index(choice_id) + ENTER
+
+
+def go_back(pack: Pack, question_id: str, from_choice: int = 0) -> str:
+    """Keys that pick "← Back" on a select prompt (it follows the choices and a blank separator)."""
+    question = pack.question(question_id)
+    assert question is not None
+    return DOWN * (len(question.choices) - from_choice) + ENTER
+
+
+def change_in_review(pack: Pack, answers: Answers, question_id: str) -> str:
+    """Keys that pick "Change: <question>" on the review screen (after Confirm and a separator)."""
+    shown = [q.id for q in pack.questions if q.id in answers]
+    return DOWN * (shown.index(question_id) + 1) + ENTER
+
+
+# Enter everywhere
+
+
+def test_enter_at_every_prompt_gives_a_complete_answer_set(pack: Pack) -> None:
+    answers = answer_quiz(pack, ENTER * QUESTIONS_FOR_A_STUDENT + CONFIRM)
+    assert answers == FIRST_CHOICES
+    assert missing_questions(pack, answers) == ()
+
+
+def test_enter_at_every_prompt_recommends_developer(pack: Pack) -> None:
+    result = score_answers(pack, answer_quiz(pack, ENTER * QUESTIONS_FOR_A_STUDENT + CONFIRM))
+    assert result.recommendation.role == "developer"
+    assert result.next_course is not None
+
+
+# Choosing with the arrow keys
+
+
+def test_arrow_keys_choose_those_choice_ids(pack: Pack) -> None:
+    keys = (
+        choose(pack, "background", "experienced_engineer")
+        + choose(pack, "production_experience", "no")
+        + choose(pack, "goal", "own_systems")
+        + choose(pack, "work_style", "design_first")
+        # interests: untick the preselected first choice, tick the 8th and the 10th
+        + SPACE + DOWN * 7 + SPACE + DOWN * 2 + SPACE + ENTER
+        + choose(pack, "deployment", "full_ownership")
+        + choose(pack, "model_depth", "serving_and_evaluation")
+        + choose(pack, "first_project", "scalable_backend")
+        + CONFIRM
+    )
+    assert answer_quiz(pack, keys) == {
+        "background": ("experienced_engineer",),
+        "production_experience": ("no",),
+        "goal": ("own_systems",),
+        "work_style": ("design_first",),
+        "interests": ("evaluation", "monitoring"),
+        "deployment": ("full_ownership",),
+        "model_depth": ("serving_and_evaluation",),
+        "first_project": ("scalable_backend",),
+    }
+
+
+@pytest.mark.parametrize(
+    ("background", "asked"),
+    [("student", False), ("career_switcher", False), ("software_developer", True), ("experienced_engineer", True)],
+)
+def test_production_experience_is_asked_only_of_developers_and_engineers(pack: Pack, background: str, asked: bool) -> None:
+    # The key count is exact: one Enter too many or too few would end in Cancelled.
+    keys = choose(pack, "background", background) + ENTER * (QUESTIONS_FOR_A_STUDENT - 1 + asked) + CONFIRM
+    assert ("production_experience" in answer_quiz(pack, keys)) is asked
+
+
+def test_progress_counts_the_questions_currently_shown(pack: Pack) -> None:
+    assert "[1/7] Which best describes" in screen_after(pack, "")
+    assert "[2/8] Have you run software" in screen_after(pack, choose(pack, "background", "software_developer"))
+
+
+@pytest.mark.parametrize("position", range(QUESTIONS_FOR_A_STUDENT))
+def test_each_prompt_shows_progress_question_and_help(pack: Pack, position: int) -> None:
+    question = [q for q in pack.questions if q.id in FIRST_CHOICES][position]
+    screen = screen_after(pack, ENTER * position)
+    # The first 40 characters only: longer lines wrap on the 80-column plain-text screen.
+    assert f"[{position + 1}/{QUESTIONS_FOR_A_STUDENT}] {question.prompt[:40]}" in screen
+    assert question.help[:40] in screen
+
+
+# Back
+
+
+def test_back_returns_to_the_previous_question_with_its_answer_preselected(pack: Pack) -> None:
+    keys = (
+        choose(pack, "background", "software_developer")
+        + go_back(pack, "production_experience")
+        + ENTER  # background again: the pointer is on "software_developer"
+        + ENTER * 7
+        + CONFIRM
+    )
+    assert answer_quiz(pack, keys)["background"] == ("software_developer",)
+
+
+def test_going_back_keeps_the_later_answer(pack: Pack) -> None:
+    keys = (
+        choose(pack, "background", "software_developer")
+        + choose(pack, "production_experience", "no")
+        + go_back(pack, "goal")
+        + ENTER  # production_experience again: "no" is preselected
+        + ENTER * 6
+        + CONFIRM
+    )
+    assert answer_quiz(pack, keys)["production_experience"] == ("no",)
+
+
+def test_going_back_to_a_student_background_drops_production_experience(pack: Pack) -> None:
+    keys = (
+        choose(pack, "background", "software_developer")
+        + choose(pack, "production_experience", "no")
+        + go_back(pack, "goal")
+        + go_back(pack, "production_experience", from_choice=1)
+        + UP * 2 + ENTER  # background: from "software_developer" up to "student"
+        + ENTER * 6
+        + CONFIRM
+    )
+    answers = answer_quiz(pack, keys)
+    assert answers["background"] == ("student",)
+    assert "production_experience" not in answers
+
+
+def test_ticking_back_alone_on_a_checkbox_goes_back(pack: Pack) -> None:
+    keys = (
+        ENTER * 3  # background, goal, work_style
+        + SPACE + DOWN * 12 + SPACE + ENTER  # interests: untick the first choice, tick "← Back"
+        + choose(pack, "work_style", "balanced")
+        + ENTER * 4
+        + CONFIRM
+    )
+    answers = answer_quiz(pack, keys)
+    assert answers["work_style"] == ("balanced",)
+    assert answers["interests"] == ("prompt_design",)
+
+
+def test_back_ticked_with_other_choices_is_refused(pack: Pack) -> None:
+    keys = (
+        ENTER * 3
+        + DOWN * 12 + SPACE + ENTER  # "← Back" and the first choice ticked: refused
+        + SPACE + ENTER  # untick "← Back": accepted
+        + ENTER * 3
+        + CONFIRM
+    )
+    answers = answer_quiz(pack, keys)
+    assert answers["work_style"] == FIRST_CHOICES["work_style"]
+    assert answers["interests"] == ("prompt_design",)
+
+
+def test_the_first_prompt_has_no_back(pack: Pack) -> None:
+    # One step past the last choice wraps to the first instead of landing on "← Back".
+    keys = DOWN * 4 + ENTER + ENTER * (QUESTIONS_FOR_A_STUDENT - 1) + CONFIRM
+    assert answer_quiz(pack, keys)["background"] == ("student",)
+
+
+# Review
+
+
+def test_review_lists_every_answer_then_offers_confirm_and_changes(pack: Pack) -> None:
+    review = screen_after(pack, ENTER * QUESTIONS_FOR_A_STUDENT).split("Your answers:")[-1]
+    assert "7. Which project would you most like to build first?\r\n     AI study assistant for students" in review
+    assert "Confirm and score" in review
+    assert "Change: How do you like to work?" in review
+
+
+def test_review_changes_an_answer(pack: Pack) -> None:
+    keys = (
+        ENTER * QUESTIONS_FOR_A_STUDENT
+        + change_in_review(pack, FIRST_CHOICES, "goal")
+        + choose(pack, "goal", "own_systems")
+        + CONFIRM
+    )
+    assert answer_quiz(pack, keys)["goal"] == ("own_systems",)
+
+
+def test_changing_background_to_student_in_review_drops_production_experience(pack: Pack) -> None:
+    developer_answers = {"background": ("software_developer",), "production_experience": ("yes",), **FIRST_CHOICES}
+    keys = (
+        choose(pack, "background", "software_developer")
+        + ENTER * 7
+        + change_in_review(pack, developer_answers, "background")
+        + UP * 2 + ENTER  # from "software_developer" up to "student"
+        + CONFIRM
+    )
+    answers = answer_quiz(pack, keys)
+    assert answers == FIRST_CHOICES
+
+
+def test_an_answer_dropped_by_a_change_is_asked_afresh_when_revealed_again(pack: Pack) -> None:
+    developer_answers = {"background": ("software_developer",), "production_experience": ("no",), **FIRST_CHOICES}
+    keys = (
+        choose(pack, "background", "software_developer")
+        + choose(pack, "production_experience", "no")
+        + ENTER * 6
+        + change_in_review(pack, developer_answers, "background")
+        + UP * 2 + ENTER  # to "student": production_experience is hidden and its answer dropped
+        + change_in_review(pack, FIRST_CHOICES, "background")
+        + DOWN * 2 + ENTER  # back to "software_developer"
+        + ENTER  # production_experience is asked again, with nothing preselected but the first choice
+        + CONFIRM
+    )
+    assert answer_quiz(pack, keys)["production_experience"] == ("yes",)
+
+
+def test_a_question_revealed_in_review_is_asked_before_returning_to_review(pack: Pack) -> None:
+    keys = (
+        ENTER * QUESTIONS_FOR_A_STUDENT
+        + change_in_review(pack, FIRST_CHOICES, "background")
+        + choose(pack, "background", "experienced_engineer")
+        + choose(pack, "production_experience", "no")
+        + CONFIRM
+    )
+    answers = answer_quiz(pack, keys)
+    assert answers["production_experience"] == ("no",)
+    assert missing_questions(pack, answers) == ()
+
+
+# Pre-answered questions
+
+
+def test_preanswered_questions_are_not_asked_but_kept(pack: Pack) -> None:
+    preanswered = {"background": ("experienced_engineer",), "interests": ("evaluation", "monitoring")}
+    # Asked: production_experience, goal, work_style, deployment, model_depth, first_project.
+    answers = answer_quiz(pack, ENTER * 6 + CONFIRM, preanswered=preanswered)
+    assert answers["background"] == ("experienced_engineer",)
+    assert answers["interests"] == ("evaluation", "monitoring")
+    assert answers["production_experience"] == ("yes",)
+
+
+def test_preanswered_questions_appear_on_the_review_screen(pack: Pack) -> None:
+    review = screen_after(pack, ENTER * 6, preanswered={"background": ("career_switcher",)}).split("Your answers:")[-1]
+    assert "Which best describes where you are starting from?\r\n     Career switcher coming from another field" in review
+
+
+def test_nothing_is_asked_when_every_question_is_preanswered(pack: Pack) -> None:
+    # No keys at all: a single prompt would meet end of input and cancel.
+    assert answer_quiz(pack, "", preanswered=FIRST_CHOICES) == FIRST_CHOICES
+
+
+# Multi-select limits
+
+
+def test_multi_select_refuses_more_than_three(pack: Pack) -> None:
+    keys = (
+        ENTER * 3
+        + (DOWN + SPACE) * 3 + ENTER  # four ticked: refused
+        + SPACE + ENTER  # untick the fourth: accepted
+        + ENTER * 3
+        + CONFIRM
+    )
+    assert answer_quiz(pack, keys)["interests"] == ("prompt_design", "llm_api_integration", "rag_apps")
+
+
+def test_multi_select_refuses_none(pack: Pack) -> None:
+    keys = ENTER * 3 + SPACE + ENTER + DOWN + SPACE + ENTER + ENTER * 3 + CONFIRM
+    assert answer_quiz(pack, keys)["interests"] == ("llm_api_integration",)
+
+
+@pytest.mark.parametrize(
+    ("ticked", "verdict"),
+    [
+        ([], "Tick 1 to 3 choices (0 ticked)."),
+        (["prompt_design"], True),
+        (["prompt_design", "rag_apps", "evaluation"], True),
+        (["prompt_design", "rag_apps", "evaluation", "monitoring"], "Tick 1 to 3 choices (4 ticked)."),
+    ],
+)
+def test_multi_select_validator_states_the_limits(pack: Pack, ticked: list[str], verdict: bool | str) -> None:
+    question = pack.question("interests")
+    assert question is not None
+    assert checkbox_validator(question)(ticked) == verdict
+
+
+# Cancelling
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
+@pytest.mark.parametrize("answered_first", [0, 3, QUESTIONS_FOR_A_STUDENT], ids=["first prompt", "multi-select", "review"])
+def test_ctrl_c_and_ctrl_d_cancel_the_quiz(pack: Pack, key: str, answered_first: int) -> None:
+    # Enough Enters follow the key to finish the quiz, so only the key itself can cancel it.
+    keys = ENTER * answered_first + key + ENTER * (QUESTIONS_FOR_A_STUDENT + 1)
+    with pytest.raises(Cancelled, match="Quiz cancelled."):
+        answer_quiz(pack, keys)
