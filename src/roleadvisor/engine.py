@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from roleadvisor.pack import (
     AllOf,
@@ -27,16 +27,14 @@ from roleadvisor.pack import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     role: str
     title: str
     confidence: float
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
     """Points one answer gives one role, and the card they come from."""
 
     question: str
@@ -46,8 +44,7 @@ class Contribution:
     card: str
 
 
-@dataclass(frozen=True, slots=True)
-class WhatIf:
+class WhatIf(NamedTuple):
     """A single-answer change that would flip the recommendation to `role`.
 
     `assumes` holds answers for questions the change would reveal (never asked so far).
@@ -60,8 +57,7 @@ class WhatIf:
     assumes: Mapping[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     recommendation: Recommendation
     scores: Mapping[str, int]
     contributions: tuple[Contribution, ...]
@@ -120,8 +116,7 @@ def missing_questions(pack: Pack, answers: Answers) -> tuple[str, ...]:
 # Per-pack tables, computed once
 
 
-@dataclass(frozen=True, slots=True)
-class _Tables:
+class _Tables(NamedTuple):
     role_ids: tuple[str, ...]
     # question id -> choice id -> points per role, in role order
     vectors: Mapping[str, Mapping[str, tuple[int, ...]]]

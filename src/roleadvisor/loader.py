@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from roleadvisor.errors import PackError
 from roleadvisor.pack import (
@@ -48,8 +47,7 @@ DATA_ENV = "ROLEADVISOR_DATA"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """A pack problem found after the files parsed: where it is and what is wrong."""
 
     file: str
@@ -60,8 +58,7 @@ class Problem:
         return f"{self.file}: {self.path}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class PackReading:
+class PackReading(NamedTuple):
     pack: Pack
     problems: tuple[Problem, ...]
 

@@ -7,22 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import NamedTuple, Union
 
 # An answer set: question id -> the chosen choice ids (one for a single-choice question).
 Answers = Mapping[str, tuple[str, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+class Item(NamedTuple):
     """A skill, tool or project: an id and the seed's text."""
 
     id: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     id: str
     title: str
     aliases: tuple[str, ...]
@@ -33,8 +31,7 @@ class Role:
     projects: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Factor:
+class Factor(NamedTuple):
     """One row of the side-by-side table: a name and each role's text."""
 
     id: str
@@ -42,8 +39,7 @@ class Factor:
     values: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(NamedTuple):
     """A trade-off card from "How To Choose": the source every question weight cites."""
 
     id: str
@@ -52,23 +48,20 @@ class Card:
     bullets: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class QuickTake:
+class QuickTake(NamedTuple):
     summary: str
     main_takeaway: str
     recommended_direction: str
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """A short text with an id (the "where the confusion comes from" points)."""
 
     id: str
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class CareerGoal:
+class CareerGoal(NamedTuple):
     id: str
     goal: str
     advice: str
@@ -76,15 +69,13 @@ class CareerGoal:
     next_step: str
 
 
-@dataclass(frozen=True, slots=True)
-class FaqEntry:
+class FaqEntry(NamedTuple):
     id: str
     question: str
     answer: str
 
 
-@dataclass(frozen=True, slots=True)
-class Course:
+class Course(NamedTuple):
     """A course or a roadmap, and who it is for."""
 
     id: str
@@ -93,41 +84,35 @@ class Course:
 
 
 # Conditions, as declared under `when:` in the YAML.
-@dataclass(frozen=True, slots=True)
-class AnswerIn:
+class AnswerIn(NamedTuple):
     """Holds when the answer to `question` includes any of `choices`."""
 
     question: str
     choices: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Recommended:
+class Recommended(NamedTuple):
     """Holds when the recommended role is `role` (course rules only)."""
 
     role: str
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+class AllOf(NamedTuple):
     conditions: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     conditions: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(NamedTuple):
     condition: Condition
 
 
 Condition = Union[AnswerIn, Recommended, AllOf, AnyOf, Not]
 
 
-@dataclass(frozen=True, slots=True)
-class Weight:
+class Weight(NamedTuple):
     """Points a choice gives a role, and the trade-off card they come from."""
 
     role: str
@@ -135,15 +120,13 @@ class Weight:
     card: str
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     id: str
     label: str
     weights: tuple[Weight, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     prompt: str
     help: str
@@ -164,16 +147,14 @@ class Question:
         return tuple(choice.id for choice in self.choices)
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """Pick `target` (a course or roadmap id) when `when` holds (always, if None)."""
 
     target: str
     when: Condition | None
 
 
-@dataclass(frozen=True, slots=True)
-class ConfidenceLabel:
+class ConfidenceLabel(NamedTuple):
     min_confidence: float
     label: str
 
