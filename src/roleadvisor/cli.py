@@ -173,7 +173,7 @@ def quiz(
 @app.command()
 @_reports_errors
 def compare(
-    roles: Annotated[Optional[list[str]], typer.Argument(help="Roles to compare, by id or alias (default: developer engineer).", show_default=False)] = None,
+    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", help="Roles to compare, by id or alias (default: developer engineer).", show_default=False)] = None,
     section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
     fmt: FormatOption = Format.text,
     data: DataOption = None,
