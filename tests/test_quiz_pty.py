@@ -133,3 +133,15 @@ def test_without_a_terminal_missing_answers_exit_2_naming_them(pack: Pack) -> No
     missing = missing_questions(pack, {"background": ("student",)})
     assert f"missing answers for: {', '.join(missing)}" in result.stderr
     assert result.stdout == ""
+
+
+def test_with_stdout_and_stderr_both_redirected_the_quiz_does_not_prompt(tmp_path: Path) -> None:
+    """Nowhere to draw prompts: act as without a terminal (exit 2 naming the missing answers)."""
+    out, err = tmp_path / "out.txt", tmp_path / "err.txt"
+    command = f"{shlex.quote(sys.executable)} -m roleadvisor quiz > {shlex.quote(str(out))} 2> {shlex.quote(str(err))}"
+    child = spawn("/bin/sh", ["-c", command], io.StringIO())
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert out.read_text() == ""
+    assert "missing answers for: background, goal" in err.read_text()

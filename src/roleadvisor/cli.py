@@ -151,7 +151,8 @@ def quiz(
 
     pack = _pack(data)
     answers = collect_answers(pack, answers_file, answer or ())
-    if not no_input and sys.stdin.isatty():
+    # Prompts need a keyboard and a screen: stdout, or stderr when stdout is redirected to a file.
+    if not no_input and sys.stdin.isatty() and (sys.stdout.isatty() or sys.stderr.isatty()):
         from roleadvisor.prompts import run_quiz
 
         answers = run_quiz(pack, answers)

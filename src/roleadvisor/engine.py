@@ -113,6 +113,12 @@ def missing_questions(pack: Pack, answers: Answers) -> tuple[str, ...]:
     return tuple(missing)
 
 
+def shown_questions(pack: Pack, answers: Answers) -> list[Question]:
+    """The questions shown for these answers, in quiz order (a `when` reads only earlier answers)."""
+    kept = visible_answers(pack, answers)
+    return [question for question in pack.questions if is_visible(question, kept)]
+
+
 # Per-pack tables, computed once
 
 

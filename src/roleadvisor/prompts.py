@@ -17,7 +17,7 @@ from prompt_toolkit.application.current import create_app_session
 from prompt_toolkit.key_binding import KeyBindings, KeyBindingsBase, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.output import create_output
 
-from roleadvisor.engine import is_visible, missing_questions, visible_answers
+from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
 from roleadvisor.pack import Answers, Pack, Question
 
@@ -62,12 +62,6 @@ def prompts_on_terminal() -> Iterator[None]:
 
 
 # The walk
-
-
-def shown_questions(pack: Pack, answers: Answers) -> list[Question]:
-    """The questions shown for these answers, in quiz order (a `when` reads only earlier answers)."""
-    kept = visible_answers(pack, answers)
-    return [question for question in pack.questions if is_visible(question, kept)]
 
 
 def record_answer(
