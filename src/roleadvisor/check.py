@@ -1,0 +1,945 @@
+"""Pack analysis for rule authors: errors, reachability and the outcome map of a content pack.
+
+Only `check_pack` reads pack folders; the analysis is a function of a Pack. Scoring stays the
+engine's: answers become points from `engine.tables`, winners come from `pick_role`, labels from
+`confidence_for` and `label_for`, courses from `first_rule`.
+
+Counting is exact where it can be. The questions that `when` conditions and course rules read
+are enumerated ("fixed" answers, one branch per combination); every other question adds its
+points independently of the rest, so the number of answer sets reaching each score is a
+convolution of per-question counts. Scores are kept as differences from the first role, which is
+all a winner, a tie or a confidence depends on. When the counts grow too large, the map comes
+from a seeded uniform sample instead, and says so.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roleadvisor.engine import (
+    answer_options,
+    best_gain,
+    condition_holds,
+    confidence_for,
+    first_rule,
+    gate_question_ids,
+    is_visible,
+    label_for,
+    pick_role,
+    tables,
+)
+from roleadvisor.loader import PackReading, Problem, read_pack
+from roleadvisor.pack import (
+    AllOf,
+    AnswerIn,
+    AnyOf,
+    Condition,
+    ConfidenceLabel,
+    Course,
+    Not,
+    Pack,
+    Question,
+    Recommended,
+    Rule,
+)
+
+# Beyond these sizes the exact count gives way to a sample.
+MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions read
+MAX_OPTIONS = 100_000  # answers to one question
+MAX_SCORES = 100_000  # distinct score differences in one distribution
+MAX_PAIRS = 2_000_000  # work in one convolution or one walk over score combinations
+
+# Each role's total minus the first role's total, for the second role onwards.
+Scores = tuple[int, ...]
+# How many answer sets reach each Scores.
+Counts = dict[Scores, int]
+
+
+class _TooLarge(Exception):
+    """The exact count would take too long; sample instead."""
+
+
+# The report
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """How many counted answer sets end in one outcome (a role, a course, a label, a question)."""
+
+    id: str
+    title: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeMap:
+    method: str  # "exact": every answer set counted; "sample": a seeded uniform sample
+    answer_sets: int  # every valid answer set
+    counted: int  # answer sets counted: all of them, or the sample size
+    seed: int | None
+    roles: tuple[Share, ...]
+    courses: tuple[Share, ...]
+    roadmaps: tuple[Share, ...]
+    confidence: tuple[Share, ...]  # per confidence label, highest first
+    ties: int
+    close_calls: int
+    # per question: answer sets whose recommendation changing only that answer can change
+    moves: tuple[Share, ...]
+
+    def share(self, count: int) -> float:
+        return count / self.counted if self.counted else 0.0
+
+    @property
+    def most_decisive(self) -> Share | None:
+        """The question that moves the most outcomes (the earliest such on a tie)."""
+        best = max(self.moves, key=lambda share: share.count, default=None)
+        return best if best is not None and best.count > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Whether a question can be shown, a role recommended, or a course or roadmap chosen."""
+
+    kind: str  # question, role, course or roadmap
+    id: str
+    reachable: bool
+    why: str = ""
+    # False when a sample did not meet it and the weights could not settle it either way
+    confirmed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PackCheck:
+    source: str
+    errors: tuple[Problem, ...]
+    notes: tuple[str, ...]
+    reach: tuple[Reach, ...]
+    outcomes: OutcomeMap | None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    pack: PackCheck
+    against: PackCheck | None = None  # the --against pack: the "before" of a comparison
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.pack.errors else 0
+
+
+def check_pack(directory: Path | None, against: Path | None = None, sample_size: int = 20_000, seed: int = 0) -> CheckReport:
+    """Read and analyse a pack (and, for a comparison, the pack it is compared against)."""
+    checked = analyse(read_pack(directory), sample_size, seed)
+    before = analyse(read_pack(against), sample_size, seed) if against is not None else None
+    return CheckReport(checked, before)
+
+
+def analyse(reading: PackReading, sample_size: int = 20_000, seed: int = 0) -> PackCheck:
+    """Errors, reachability and the outcome map of a pack as the loader read it."""
+    pack = reading.pack
+    if reading.problems:
+        note = "Reachability and the outcome map need a pack without errors: fix the errors first."
+        return PackCheck(pack.source, reading.problems, (note,), (), None)
+    try:
+        space = _Space(pack)
+    except _TooLarge:
+        note = f"Too many combinations of answers to the questions that conditions read (over {MAX_BRANCHES:,}) to analyse."
+        return PackCheck(pack.source, (), (note,), (), None)
+    tally = _count(space, sample_size, seed)
+    reach, errors, notes = _reachability(space, tally)
+    if tally.unmeasured:
+        notes.append(f"Too many answers to try for the moves of: {', '.join(sorted(tally.unmeasured))} (left at 0).")
+    return PackCheck(pack.source, tuple(errors), tuple(notes), tuple(reach), _outcome_map(space, tally))
+
+
+# The answer space
+
+
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    """One combination of answers to the fixed questions, and the free questions it shows."""
+
+    answers: Mapping[str, tuple[str, ...]]
+    offset: Scores  # the points the fixed answers give
+    free: tuple[str, ...]
+    size: int  # answer sets in this branch
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdict:
+    role: int
+    label: str
+    tie: bool
+    leads: tuple[int, ...]  # per role: its total minus the best other total
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """What changing one fixed answer can lead to, from one branch.
+
+    `alternatives` are the branches one change away; the branch's free questions are grouped by
+    which alternatives still show them, so a walk over group sums covers every answer set.
+    """
+
+    alternatives: tuple[_Branch, ...]
+    groups: tuple[tuple[bool, ...], ...]  # per group: shown in each alternative?
+    members: tuple[tuple[str, ...], ...]  # per group: its questions
+    revealed: tuple[frozenset[Scores], ...]  # per alternative: points its newly shown questions can add
+
+
+def fixed_question_ids(pack: Pack) -> tuple[str, ...]:
+    """Questions a `when` condition or a course or roadmap rule reads, in quiz order."""
+    named = set(gate_question_ids(pack))
+    for rule in pack.course_rules + pack.roadmap_rules:
+        if rule.when is not None:
+            named.update(condition_questions(rule.when))
+    return tuple(q.id for q in pack.questions if q.id in named)
+
+
+def condition_questions(condition: Condition) -> Iterator[str]:
+    if isinstance(condition, AnswerIn):
+        yield condition.question
+    elif isinstance(condition, (AllOf, AnyOf)):
+        for part in condition.conditions:
+            yield from condition_questions(part)
+    elif isinstance(condition, Not):
+        yield from condition_questions(condition.condition)
+
+
+def option_count(question: Question) -> int:
+    """How many valid answers a question has, without listing them."""
+    if not question.multiple:
+        return len(question.choices)
+    return sum(math.comb(len(question.choices), size) for size in range(question.min_choices, question.max_choices + 1))
+
+
+def _add(a: Scores, b: Scores) -> Scores:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _subtract(a: Scores, b: Scores) -> Scores:
+    return tuple(x - y for x, y in zip(a, b, strict=True))
+
+
+def _convolve(a: Counts, b: Counts) -> Counts:
+    """Counts of every sum of one score from `a` and one from `b`."""
+    if len(a) * len(b) > MAX_PAIRS:
+        raise _TooLarge
+    result: Counts = {}
+    for x, count_x in a.items():
+        for y, count_y in b.items():
+            key = _add(x, y)
+            result[key] = result.get(key, 0) + count_x * count_y
+    if len(result) > MAX_SCORES:
+        raise _TooLarge
+    return result
+
+
+class _Space:
+    """A pack's answer space: branches over the fixed questions, free questions' points, memos."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.tables = tables(pack)
+        self.roles = len(pack.roles)
+        self.zero: Scores = (0,) * (self.roles - 1)
+        self.fixed = fixed_question_ids(pack)
+        self.branches = self._branches()
+        self.answer_sets = sum(branch.size for branch in self.branches)
+        self.lowest_label = pack.confidence_labels[-1].label
+        self._verdicts: dict[Scores, _Verdict] = {}
+        self._options: dict[str, Counts] = {}
+        self._distributions: dict[frozenset[str], Counts] = {}
+        self._courses: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+        self._changes: dict[tuple[int, str], _Change] = {}
+        self._moved: dict[tuple[object, ...], bool] = {}
+
+    def _branches(self) -> list[_Branch]:
+        partial: list[dict[str, tuple[str, ...]]] = [{}]
+        for question in self.pack.questions:
+            if question.id not in self.fixed:
+                continue
+            grown: list[dict[str, tuple[str, ...]]] = []
+            for answers in partial:
+                if not is_visible(question, answers):
+                    grown.append(answers)
+                    continue
+                if len(grown) + option_count(question) > MAX_BRANCHES:
+                    raise _TooLarge
+                grown.extend({**answers, question.id: option} for option in answer_options(question))
+            partial = grown
+        return [self._branch(answers) for answers in partial]
+
+    def _branch(self, answers: dict[str, tuple[str, ...]]) -> _Branch:
+        offset = self.zero
+        for question_id, option in answers.items():
+            offset = _add(offset, self.option_scores(question_id, option))
+        free = tuple(q.id for q in self.pack.questions if q.id not in self.fixed and is_visible(q, answers))
+        size = math.prod(option_count(q) for q in self.pack.questions if q.id in free)
+        return _Branch(answers, offset, free, size)
+
+    def question(self, question_id: str) -> Question:
+        question = self.pack.question(question_id)
+        assert question is not None
+        return question
+
+    def option_scores(self, question_id: str, option: Iterable[str]) -> Scores:
+        points = [0] * self.roles
+        vectors = self.tables.vectors[question_id]
+        for choice_id in option:
+            for role, value in enumerate(vectors[choice_id]):
+                points[role] += value
+        return tuple(value - points[0] for value in points[1:])
+
+    def options(self, question_id: str) -> Counts:
+        """How many answers to the question give each score."""
+        if question_id not in self._options:
+            question = self.question(question_id)
+            if option_count(question) > MAX_OPTIONS:
+                raise _TooLarge
+            counts = Counter(self.option_scores(question_id, option) for option in answer_options(question))
+            self._options[question_id] = dict(counts)
+        return self._options[question_id]
+
+    def distribution(self, question_ids: Iterable[str]) -> Counts:
+        """How many combinations of answers to these free questions give each score."""
+        key = frozenset(question_ids)
+        if key not in self._distributions:
+            counts: Counts = {self.zero: 1}
+            for question_id in sorted(key):
+                counts = _convolve(counts, self.options(question_id))
+            self._distributions[key] = counts
+        return self._distributions[key]
+
+    def verdict(self, scores: Scores) -> _Verdict:
+        if scores not in self._verdicts:
+            totals = (0, *scores)
+            role = pick_role(self.pack, totals)
+            label = label_for(self.pack, confidence_for(self.pack, role, totals))
+            leads = tuple(totals[r] - max((t for o, t in enumerate(totals) if o != r), default=totals[r]) for r in range(self.roles))
+            tie = self.roles > 1 and leads[role] == 0
+            self._verdicts[scores] = _Verdict(role, label, tie, leads)
+        return self._verdicts[scores]
+
+    def steps(self, branch_index: int, role: int) -> tuple[str | None, str | None]:
+        """The course and roadmap the rules pick for a branch and a recommended role."""
+        key = (branch_index, role)
+        if key not in self._courses:
+            answers = self.branches[branch_index].answers
+            role_id = self.tables.role_ids[role]
+            self._courses[key] = (first_rule(self.pack.course_rules, answers, role_id), first_rule(self.pack.roadmap_rules, answers, role_id))
+        return self._courses[key]
+
+    # Which answer sets one changed answer can move
+
+    def free_answer_moves(self, question_id: str, rest: Scores) -> bool:
+        """Can some answer to this free question give another winner than the rest's others?"""
+        key = (question_id, rest)
+        if key not in self._moved:
+            winners = {self.verdict(_add(rest, scores)).role for scores in self.options(question_id)}
+            self._moved[key] = len(winners) > 1
+        return self._moved[key]
+
+    def change(self, branch_index: int, question_id: str) -> _Change:
+        key = (branch_index, question_id)
+        if key not in self._changes:
+            self._changes[key] = self._make_change(self.branches[branch_index], question_id)
+        return self._changes[key]
+
+    def _make_change(self, branch: _Branch, question_id: str) -> _Change:
+        alternatives = tuple(other for other in self.branches if _one_change_away(branch, other, question_id))
+        signature = {q: tuple(q in other.free for other in alternatives) for q in branch.free}
+        groups = tuple(dict.fromkeys(signature.values()))
+        members = tuple(tuple(q for q in branch.free if signature[q] == group) for group in groups)
+        revealed = tuple(frozenset(self.distribution(q for q in other.free if q not in branch.free)) for other in alternatives)
+        return _Change(alternatives, groups, members, revealed)
+
+    def fixed_answer_moves(self, branch_index: int, question_id: str, group_sums: tuple[Scores, ...]) -> bool:
+        """Can another answer to this fixed question (other shown answers kept) give another winner?"""
+        key = (branch_index, question_id, group_sums)
+        if key not in self._moved:
+            self._moved[key] = self._fixed_moves(self.branches[branch_index], self.change(branch_index, question_id), group_sums)
+        return self._moved[key]
+
+    def _fixed_moves(self, branch: _Branch, change: _Change, group_sums: tuple[Scores, ...]) -> bool:
+        winner = self.verdict(_add(branch.offset, _total(group_sums, self.zero))).role
+        for index, other in enumerate(change.alternatives):
+            kept = _total((s for s, group in zip(group_sums, change.groups, strict=True) if group[index]), self.zero)
+            base = _add(other.offset, kept)
+            if any(self.verdict(_add(base, extra)).role != winner for extra in change.revealed[index]):
+                return True
+        return False
+
+
+def _one_change_away(branch: _Branch, other: _Branch, question_id: str) -> bool:
+    """`other` answers the question differently and keeps every other fixed answer both show."""
+    if question_id not in other.answers or other.answers[question_id] == branch.answers[question_id]:
+        return False
+    shared = (branch.answers.keys() & other.answers.keys()) - {question_id}
+    return all(branch.answers[q] == other.answers[q] for q in shared)
+
+
+def _total(scores: Iterable[Scores], zero: Scores) -> Scores:
+    result = zero
+    for item in scores:
+        result = _add(result, item)
+    return result
+
+
+# Counting outcomes
+
+
+@dataclass
+class _Tally:
+    method: str
+    counted: int = 0
+    seed: int | None = None
+    roles: Counter[int] = field(default_factory=Counter)
+    courses: Counter[str | None] = field(default_factory=Counter)
+    roadmaps: Counter[str | None] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    ties: int = 0
+    close_calls: int = 0
+    moves: Counter[str] = field(default_factory=Counter)
+    unmeasured: set[str] = field(default_factory=set)  # questions whose moves were too costly to sample
+    # per branch: the roles that can win there (exact, or allowed by the weights when sampled)
+    winners: dict[int, set[int]] = field(default_factory=dict)
+    # per branch: the roles met while counting
+    seen: dict[int, set[int]] = field(default_factory=dict)
+    best_lead: dict[int, int] = field(default_factory=dict)
+
+    def add(self, space: _Space, branch_index: int, scores: Scores, count: int) -> None:
+        verdict = space.verdict(scores)
+        course, roadmap = space.steps(branch_index, verdict.role)
+        self.counted += count
+        self.roles[verdict.role] += count
+        self.courses[course] += count
+        self.roadmaps[roadmap] += count
+        self.labels[verdict.label] += count
+        self.ties += count if verdict.tie else 0
+        self.close_calls += count if verdict.label == space.lowest_label else 0
+        self.seen.setdefault(branch_index, set()).add(verdict.role)
+        for role, lead in enumerate(verdict.leads):
+            self.best_lead[role] = max(self.best_lead.get(role, lead), lead)
+
+
+def _count(space: _Space, sample_size: int, seed: int) -> _Tally:
+    try:
+        return _count_exactly(space)
+    except _TooLarge:
+        return _count_sample(space, sample_size, seed)
+
+
+def _count_exactly(space: _Space) -> _Tally:
+    tally = _Tally("exact")
+    for index, branch in enumerate(space.branches):
+        for scores, count in space.distribution(branch.free).items():
+            tally.add(space, index, _add(branch.offset, scores), count)
+        tally.winners[index] = tally.seen[index]
+        for question_id in branch.free:
+            tally.moves[question_id] += _free_moves_exactly(space, branch, question_id)
+        for question_id in branch.answers:
+            tally.moves[question_id] += _fixed_moves_exactly(space, index, question_id)
+    return tally
+
+
+def _free_moves_exactly(space: _Space, branch: _Branch, question_id: str) -> int:
+    rest = space.distribution(q for q in branch.free if q != question_id)
+    answers = option_count(space.question(question_id))
+    return sum(count * answers for scores, count in rest.items() if space.free_answer_moves(question_id, _add(branch.offset, scores)))
+
+
+def _fixed_moves_exactly(space: _Space, branch_index: int, question_id: str) -> int:
+    change = space.change(branch_index, question_id)
+    group_counts = [space.distribution(members) for members in change.members]
+    if math.prod(len(counts) for counts in group_counts) > MAX_PAIRS:
+        raise _TooLarge
+    moved = 0
+    for combination in itertools.product(*(counts.items() for counts in group_counts)):
+        sums = tuple(scores for scores, _ in combination)
+        if space.fixed_answer_moves(branch_index, question_id, sums):
+            moved += math.prod(count for _, count in combination)
+    return moved
+
+
+def _count_sample(space: _Space, sample_size: int, seed: int) -> _Tally:
+    """A seeded uniform sample: a branch in proportion to its size, then each free answer uniformly."""
+    rng = random.Random(seed)
+    tally = _Tally("sample", seed=seed)
+    ends = list(itertools.accumulate(branch.size for branch in space.branches))
+    for _ in range(sample_size):
+        index = bisect.bisect_right(ends, rng.randrange(space.answer_sets))
+        branch = space.branches[index]
+        drawn = {q: space.option_scores(q, draw_answer(rng, space.question(q))) for q in branch.free}
+        scores = _add(branch.offset, _total(drawn.values(), space.zero))
+        tally.add(space, index, scores, 1)
+        _count_sample_moves(space, tally, index, drawn, scores)
+    for index, branch in enumerate(space.branches):
+        tally.winners[index] = {role for role in range(space.roles) if _may_win(space, branch, role)}
+    return tally
+
+
+def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores], scores: Scores) -> None:
+    for question_id, points in drawn.items():
+        try:
+            moved = space.free_answer_moves(question_id, _subtract(scores, points))
+        except _TooLarge:
+            tally.unmeasured.add(question_id)
+            continue
+        tally.moves[question_id] += moved
+    for question_id in space.branches[index].answers:
+        try:
+            change = space.change(index, question_id)
+        except _TooLarge:
+            tally.unmeasured.add(question_id)
+            continue
+        sums = tuple(_total((drawn[q] for q in members), space.zero) for members in change.members)
+        tally.moves[question_id] += space.fixed_answer_moves(index, question_id, sums)
+
+
+def draw_answer(rng: random.Random, question: Question) -> tuple[str, ...]:
+    """One answer to the question, every valid answer equally likely."""
+    ids = question.choice_ids
+    if not question.multiple:
+        return (rng.choice(ids),)
+    pick = rng.randrange(option_count(question))
+    for size in range(question.min_choices, question.max_choices + 1):
+        ways = math.comb(len(ids), size)
+        if pick < ways:
+            return tuple(ids[i] for i in sorted(rng.sample(range(len(ids)), size)))
+        pick -= ways
+    raise AssertionError("unreachable: pick is below the number of answers")
+
+
+def _may_win(space: _Space, branch: _Branch, role: int) -> bool:
+    """Whether the weights let the role win in this branch: exact for two roles, an upper bound beyond."""
+    totals = (0, *branch.offset)
+    tie_order = space.tables.tie_order
+    for other in range(space.roles):
+        if other == role:
+            continue
+        gains = sum(best_gain(space.question(q), space.tables.vectors[q], role, other) for q in branch.free)
+        needed = 0 if tie_order.index(role) < tie_order.index(other) else 1
+        if totals[role] - totals[other] + gains < needed:
+            return False
+    return True
+
+
+def _best_lead_bound(space: _Space, role: int) -> int:
+    """The most the role can lead the best other role by: exact for two roles, an upper bound beyond."""
+    best = None
+    for branch in space.branches:
+        totals = (0, *branch.offset)
+        margins = [
+            totals[role] - totals[other] + sum(best_gain(space.question(q), space.tables.vectors[q], role, other) for q in branch.free)
+            for other in range(space.roles)
+            if other != role
+        ]
+        lead = min(margins, default=0)
+        best = lead if best is None else max(best, lead)
+    return best if best is not None else 0
+
+
+def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
+    pack = space.pack
+    step_titles = {course.id: course.title for course in pack.courses + pack.roadmaps}
+    return OutcomeMap(
+        method=tally.method,
+        answer_sets=space.answer_sets,
+        counted=tally.counted,
+        seed=tally.seed,
+        roles=tuple(Share(role.id, role.title, tally.roles[i]) for i, role in enumerate(pack.roles)),
+        courses=_step_shares(pack.courses, tally.courses, step_titles),
+        roadmaps=_step_shares(pack.roadmaps, tally.roadmaps, step_titles) if pack.roadmaps or pack.roadmap_rules else (),
+        confidence=tuple(Share(label.label, label.label, tally.labels[label.label]) for label in _distinct_labels(pack)),
+        ties=tally.ties,
+        close_calls=tally.close_calls,
+        moves=tuple(Share(q.id, q.prompt, tally.moves[q.id]) for q in pack.questions),
+    )
+
+
+def _step_shares(steps: tuple[Course, ...], counts: Counter[str | None], titles: Mapping[str, str]) -> tuple[Share, ...]:
+    shares = [Share(step.id, titles[step.id], counts[step.id]) for step in steps]
+    if counts[None]:
+        shares.append(Share("", "(none)", counts[None]))
+    return tuple(shares)
+
+
+def _distinct_labels(pack: Pack) -> list[ConfidenceLabel]:
+    seen: dict[str, ConfidenceLabel] = {}
+    for label in pack.confidence_labels:
+        seen.setdefault(label.label, label)
+    return list(seen.values())
+
+
+# Reachability
+
+
+def _reachability(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
+    reach: list[Reach] = []
+    errors: list[Problem] = []
+    notes: list[str] = []
+    for part in (_question_reach, _role_reach, _step_reach):
+        found, problems, remarks = part(space, tally)
+        reach += found
+        errors += problems
+        notes += remarks
+    return reach, errors, notes
+
+
+def _question_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
+    reach, errors = [], []
+    for i, question in enumerate(space.pack.questions):
+        shown = any(is_visible(question, branch.answers) for branch in space.branches)
+        why = "" if shown or question.when is None else f"its condition never holds: {describe(question.when)}"
+        reach.append(Reach("question", question.id, shown, why))
+        if not shown:
+            errors.append(Problem("questions.yaml", f"questions[{i}].when", f"question '{question.id}' is never shown: {why}"))
+    return reach, errors, []
+
+
+def _exact_winners(space: _Space, tally: _Tally) -> bool:
+    """Whether tally.winners is exact (the weights settle it for two roles even when sampling)."""
+    return tally.method == "exact" or space.roles <= 2
+
+
+def _role_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
+    reach, errors, notes = [], [], []
+    exact = _exact_winners(space, tally)
+    possible = set().union(*tally.winners.values()) if tally.winners else set()
+    met = set().union(*tally.seen.values())
+    for i, role in enumerate(space.pack.roles):
+        if i not in possible:
+            why = _why_never_recommended(space, tally, i)
+            reach.append(Reach("role", role.id, False, why))
+            errors.append(Problem("roles.yaml", f"roles[{i}]", f"role '{role.id}' can never be recommended: {why}"))
+        elif not exact and i not in met:
+            reach.append(Reach("role", role.id, True, confirmed=False))
+            notes.append(f"Role '{role.id}' did not come up in the sample, and the weights do not rule it out.")
+        else:
+            reach.append(Reach("role", role.id, True))
+    return reach, errors, notes
+
+
+def _why_never_recommended(space: _Space, tally: _Tally, role: int) -> str:
+    pack = space.pack
+    role_id = pack.role_ids[role]
+    lead = tally.best_lead.get(role, 0) if tally.method == "exact" else _best_lead_bound(space, role)
+    reasons = []
+    if not any(w.role == role_id and w.points > 0 for q in pack.questions for c in q.choices for w in c.weights):
+        reasons.append("no choice gives it any points")
+    if lead < 0:
+        reasons.append(f"even its best answers leave it {-lead} point{'s' if lead != -1 else ''} behind another role")
+    else:
+        ahead = pack.tie_break[: pack.tie_break.index(role_id)]
+        reasons.append(f"at best it ties, and ties go to {', '.join(ahead) or 'another role'} (tie_break)")
+    return "; ".join(reasons)
+
+
+def _step_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
+    reach: list[Reach] = []
+    errors: list[Problem] = []
+    notes: list[str] = []
+    pack = space.pack
+    for kind, section, rules, steps in (
+        ("course", "courses", pack.course_rules, pack.courses),
+        ("roadmap", "roadmaps", pack.roadmap_rules, pack.roadmaps),
+    ):
+        rule_list = "next_course" if kind == "course" else "roadmap"
+        chosen = _chosen_steps(space, tally, rules)
+        met = {target for target, count in (tally.courses if kind == "course" else tally.roadmaps).items() if count}
+        for i, step in enumerate(steps):
+            if step.id not in chosen:
+                why = _why_never_chosen(space, tally, rules, rule_list, step.id)
+                reach.append(Reach(kind, step.id, False, why))
+                errors.append(Problem("courses.yaml", f"{section}[{i}]", f"{kind} '{step.id}' is never chosen: {why}"))
+            elif not _exact_winners(space, tally) and step.id not in met:
+                reach.append(Reach(kind, step.id, True, confirmed=False))
+                notes.append(f"{kind.capitalize()} '{step.id}' did not come up in the sample, and the weights do not rule it out.")
+            else:
+                reach.append(Reach(kind, step.id, True))
+        if rules and None in chosen:
+            errors.append(Problem("courses.yaml", rule_list, _gap_message(space, tally, rules, kind)))
+        elif not rules and kind == "course":
+            errors.append(Problem("courses.yaml", rule_list, "no rules, so no answer set gets a course"))
+    return reach, errors, notes
+
+
+def _possible(space: _Space, tally: _Tally) -> Iterator[tuple[int, int]]:
+    """(branch, role) pairs that can happen."""
+    for index, roles in tally.winners.items():
+        for role in sorted(roles):
+            yield index, role
+
+
+def _chosen_steps(space: _Space, tally: _Tally, rules: tuple[Rule, ...]) -> set[str | None]:
+    return {first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(space, tally)}
+
+
+def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rule_list: str, target: str) -> str:
+    naming = [i for i, rule in enumerate(rules) if rule.target == target]
+    if not naming:
+        return f"no rule in {rule_list} names it"
+    reasons = []
+    for i in naming:
+        when = rules[i].when
+        if when is not None and not any(
+            condition_holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(space, tally)
+        ):
+            reasons.append(f"{rule_list}[{i}] never holds: {describe(when)}")
+        else:
+            reasons.append(f"{rule_list}[{i}] holds only where an earlier rule already holds")
+    return "; ".join(reasons)
+
+
+def _gap_message(space: _Space, tally: _Tally, rules: tuple[Rule, ...], kind: str) -> str:
+    example = next(
+        (index, role) for index, role in _possible(space, tally) if first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) is None
+    )
+    answers = ", ".join(f"{q}={','.join(option)}" for q, option in space.branches[example[0]].answers.items())
+    situation = f"{answers}, recommended {space.pack.role_ids[example[1]]}" if answers else f"recommended {space.pack.role_ids[example[1]]}"
+    counts = tally.courses if kind == "course" else tally.roadmaps
+    how_many = f" ({counts[None]:,} of {tally.counted:,} answer sets{' sampled' if tally.method == 'sample' else ''})" if counts[None] else ""
+    return f"no rule holds for some answer sets{how_many}, e.g. {situation}; end the list with a rule without `when`"
+
+
+def describe(condition: Condition) -> str:
+    """A condition as one line of text."""
+    if isinstance(condition, AnswerIn):
+        return f"{condition.question} in [{', '.join(condition.choices)}]"
+    if isinstance(condition, Recommended):
+        return f"recommended {condition.role}"
+    if isinstance(condition, (AllOf, AnyOf)):
+        word = "all" if isinstance(condition, AllOf) else "any"
+        return f"{word} of ({'; '.join(describe(part) for part in condition.conditions)})"
+    if isinstance(condition, Not):
+        return f"not ({describe(condition.condition)})"
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+# Comparing two outcome maps
+
+
+@dataclass(frozen=True, slots=True)
+class ShareChange:
+    id: str
+    title: str
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def share_changes(before: OutcomeMap, after: OutcomeMap, part: str) -> tuple[ShareChange, ...]:
+    """Shares of one part of the map ("roles", "courses", "roadmaps", "confidence"), before and after, by id."""
+    old = {share.id: share for share in getattr(before, part)}
+    new = {share.id: share for share in getattr(after, part)}
+    ids = list(dict.fromkeys([*new, *old]))
+    return tuple(
+        ShareChange(
+            item,
+            (new.get(item) or old[item]).title,
+            before.share(old[item].count) if item in old else 0.0,
+            after.share(new[item].count) if item in new else 0.0,
+        )
+        for item in ids
+    )
+
+
+def count_changes(before: OutcomeMap, after: OutcomeMap) -> tuple[ShareChange, ...]:
+    return (
+        ShareChange("ties", "Exact ties", before.share(before.ties), after.share(after.ties)),
+        ShareChange("close_calls", "Close calls", before.share(before.close_calls), after.share(after.close_calls)),
+    )
+
+
+# Views
+
+
+BAR_WIDTH = 30
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of block characters, to an eighth of a character."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, part = divmod(eighths, 8)
+    text = "█" * full + (_EIGHTHS[part] if part else "")
+    return text.ljust(width)
+
+
+def render_check(report: CheckReport, fmt: str, color: bool) -> str:
+    if fmt == "json":
+        return json.dumps(check_data(report), indent=2) + "\n"
+    return _Text(color).report(report)
+
+
+def check_data(report: CheckReport) -> dict[str, object]:
+    """The report as plain data for JSON."""
+    data: dict[str, object] = {"exit_code": report.exit_code, **_pack_data(report.pack)}
+    if report.against is not None:
+        data["against"] = _pack_data(report.against)
+        before, after = report.against.outcomes, report.pack.outcomes
+        data["diff"] = _diff_data(before, after) if before is not None and after is not None else None
+    return data
+
+
+def _pack_data(checked: PackCheck) -> dict[str, object]:
+    return {
+        "pack": checked.source,
+        "errors": [{"file": p.file, "path": p.path, "message": p.message} for p in checked.errors],
+        "notes": list(checked.notes),
+        "reachability": [
+            {"kind": r.kind, "id": r.id, "reachable": r.reachable, "confirmed": r.confirmed, "why": r.why} for r in checked.reach
+        ],
+        "outcomes": _outcomes_data(checked.outcomes) if checked.outcomes else None,
+    }
+
+
+def _outcomes_data(outcomes: OutcomeMap) -> dict[str, object]:
+    def shares(items: tuple[Share, ...]) -> list[dict[str, object]]:
+        return [{"id": s.id or None, "title": s.title, "count": s.count, "share": round(outcomes.share(s.count), 6)} for s in items]
+
+    decisive = outcomes.most_decisive
+    return {
+        "method": outcomes.method,
+        "answer_sets": outcomes.answer_sets,
+        "counted": outcomes.counted,
+        "seed": outcomes.seed,
+        "roles": shares(outcomes.roles),
+        "courses": shares(outcomes.courses),
+        "roadmaps": shares(outcomes.roadmaps),
+        "confidence": shares(outcomes.confidence),
+        "ties": {"count": outcomes.ties, "share": round(outcomes.share(outcomes.ties), 6)},
+        "close_calls": {"count": outcomes.close_calls, "share": round(outcomes.share(outcomes.close_calls), 6)},
+        "moves": shares(outcomes.moves),
+        "most_decisive": decisive.id if decisive else None,
+    }
+
+
+def _diff_data(before: OutcomeMap, after: OutcomeMap) -> dict[str, object]:
+    def changes(items: tuple[ShareChange, ...]) -> list[dict[str, object]]:
+        return [
+            {"id": c.id or None, "title": c.title, "before": round(c.before, 6), "after": round(c.after, 6), "change": round(c.change, 6)}
+            for c in items
+        ]
+
+    old, new = before.most_decisive, after.most_decisive
+    return {
+        "roles": changes(share_changes(before, after, "roles")),
+        "courses": changes(share_changes(before, after, "courses")),
+        "roadmaps": changes(share_changes(before, after, "roadmaps")),
+        "confidence": changes(share_changes(before, after, "confidence")),
+        "ties": changes(count_changes(before, after))[0],
+        "close_calls": changes(count_changes(before, after))[1],
+        "most_decisive": {"before": old.id if old else None, "after": new.id if new else None},
+    }
+
+
+class _Text:
+    """The text view; ANSI styles only when colour is on."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def style(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def heading(self, text: str) -> str:
+        return self.style(text, "1")
+
+    def report(self, report: CheckReport) -> str:
+        lines = self.pack_lines(report.pack)
+        if report.against is not None:
+            lines += ["", *self.comparison(report.against, report.pack)]
+        return "\n".join(lines) + "\n"
+
+    def pack_lines(self, checked: PackCheck) -> list[str]:
+        lines = [self.heading(f"Pack: {checked.source}"), ""]
+        if checked.errors:
+            count = len(checked.errors)
+            lines.append(self.style(f"{count} error{'s' if count != 1 else ''}:", "1;31"))
+            lines += [f"  {problem}" for problem in checked.errors]
+        else:
+            lines.append(self.style("No errors.", "32"))
+        lines += [f"Note: {note}" for note in checked.notes]
+        if checked.reach:
+            lines += ["", self.reach_line(checked.reach)]
+        if checked.outcomes is not None:
+            lines += ["", *self.outcome_lines(checked.outcomes)]
+        return lines
+
+    def reach_line(self, reach: tuple[Reach, ...]) -> str:
+        parts = []
+        for kind, plural in (("question", "questions"), ("role", "roles"), ("course", "courses"), ("roadmap", "roadmaps")):
+            items = [r for r in reach if r.kind == kind]
+            if items:
+                good = sum(r.reachable for r in items)
+                parts.append(f"{good} of {len(items)} {plural if len(items) != 1 else kind}")
+        return f"Reachable: {', '.join(parts)}."
+
+    def outcome_lines(self, outcomes: OutcomeMap) -> list[str]:
+        if outcomes.method == "exact":
+            title = f"Outcome map: all {outcomes.answer_sets:,} answer sets, counted exactly"
+        else:
+            title = f"Outcome map: a uniform sample of {outcomes.counted:,} of the {outcomes.answer_sets:,} answer sets (seed {outcomes.seed})"
+        lines = [self.heading(title)]
+        for heading, shares in (
+            ("Recommended role", outcomes.roles),
+            ("Next course", outcomes.courses),
+            ("Roadmap", outcomes.roadmaps),
+            ("Confidence", outcomes.confidence),
+        ):
+            if shares:
+                lines += ["", self.heading(heading), *self.bars(outcomes, [(s.title, s.count) for s in shares])]
+        lines += ["", *self.bars(outcomes, [("Exact ties", outcomes.ties), ("Close calls", outcomes.close_calls)])]
+        lines += ["", self.heading("Answer sets where changing only this answer can change the recommendation")]
+        lines += self.bars(outcomes, [(s.id, s.count) for s in outcomes.moves])
+        decisive = outcomes.most_decisive
+        if decisive is not None:
+            lines += ["", f"Most decisive question: {decisive.id} ({outcomes.share(decisive.count):.1%} of answer sets)"]
+        return lines
+
+    def bars(self, outcomes: OutcomeMap, rows: list[tuple[str, int]]) -> list[str]:
+        width = max(len(name) for name, _ in rows)
+        return [
+            f"  {name.ljust(width)}  {self.style(bar(outcomes.share(count)), '36')} {outcomes.share(count):6.1%}  {count:>{len(f'{outcomes.counted:,}')},}"
+            for name, count in rows
+        ]
+
+    def comparison(self, before_check: PackCheck, after_check: PackCheck) -> list[str]:
+        lines = [self.heading(f"Compared with {before_check.source} (before) -> this pack (after)")]
+        before, after = before_check.outcomes, after_check.outcomes
+        if before is None or after is None:
+            missing = before_check if before is None else after_check
+            reason = f"{len(missing.errors)} error(s)" if missing.errors else "no outcome map"
+            return [*lines, f"  No comparison: {missing.source} has {reason}."]
+        if before_check.errors:
+            lines += [f"  ({before_check.source} itself has {len(before_check.errors)} error(s).)"]
+        for heading, part in (("Recommended role", "roles"), ("Next course", "courses"), ("Roadmap", "roadmaps"), ("Confidence", "confidence")):
+            changes = share_changes(before, after, part)
+            if changes:
+                lines += ["", self.heading(heading), *self.change_rows(changes)]
+        lines += ["", *self.change_rows(count_changes(before, after))]
+        old, new = before.most_decisive, after.most_decisive
+        lines += ["", f"Most decisive question: {old.id if old else 'none'} -> {new.id if new else 'none'}"]
+        return lines
+
+    def change_rows(self, changes: tuple[ShareChange, ...]) -> list[str]:
+        width = max(len(c.title) for c in changes)
+        rows = []
+        for c in changes:
+            delta = c.change * 100
+            text = f"{delta:+.1f} pts" if round(delta, 1) != 0 else "no change"
+            rows.append(f"  {c.title.ljust(width)}  {c.before:6.1%} -> {c.after:6.1%}  {text}")
+        return rows
