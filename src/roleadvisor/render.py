@@ -341,3 +341,25 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
             table.add_row(c.question, c.choice, c.role, str(c.points), c.card)
         blocks.append(table)
     return blocks
+
+
+def batch_progress(total_bytes: int) -> Any:
+    """A progress bar on stderr for `batch`: a context manager giving `advance(n)` for n more bytes read.
+
+    The bar is removed when the run ends, leaving only the summary line. Typed Any because rich is
+    imported here, not at module level, so runs without a terminal never load it.
+    """
+    import contextlib
+    from collections.abc import Callable, Iterator
+
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    @contextlib.contextmanager
+    def shown() -> Iterator[Callable[[int], None]]:
+        columns = (TextColumn("Scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Scoring", total=total_bytes)
+            yield lambda n: bar.advance(task, n)
+
+    return shown()

@@ -1,0 +1,745 @@
+"""Streaming CSV / JSONL scoring: one result row per input row, in input order, in constant memory.
+
+Input is read a line at a time and each result row is written as soon as it is scored, so memory
+does not grow with the row count. Columns that are not question ids are carried through; then come
+the result columns (`role`, `confidence`, `label`, `next_course`, `roadmap`, one `score_<role>` per
+role, `error`). A row that cannot be scored gets `error` filled and empty results; it never stops
+the run. Input that cannot be read at all raises InputFileError.
+
+Row numbers are what a spreadsheet or an editor shows: in a CSV the header is row 1, in JSONL each
+line is a row. Rows with no content at all are skipped.
+
+Speed comes from compiling the pack once (`CompiledPack`): per question, a dict from each valid
+cell text to its choices and weight vector, and each `when` / course-rule condition as a closure.
+The results equal `engine.score_answers` (tests check it on random answer sets).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import itertools
+import json
+import operator
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import IO, Any, NamedTuple, Optional, TextIO
+
+from roleadvisor import engine
+from roleadvisor.answers import check_answer, split_choices
+from roleadvisor.errors import AnswerError, InputFileError
+from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Condition, Not, Pack, Question, Recommended
+
+CSV_SUFFIXES = (".csv",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+MULTI_SEPARATOR = ";"
+# How many error row numbers the summary names.
+SUMMARY_ROWS = 5
+# Rows between progress bar updates.
+PROGRESS_EVERY = 2048
+
+ChosenAnswers = Mapping[str, tuple[str, ...]]
+Check = Callable[[ChosenAnswers, Optional[str]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """What a batch run did, for the one stderr line and the exit code."""
+
+    rows: int
+    error_count: int
+    first_error_rows: tuple[int, ...]
+    notes: tuple[str, ...] = ()
+    output: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.error_count else 0
+
+    @property
+    def message(self) -> str:
+        text = f"Scored {_count(self.rows, 'row')}"
+        if self.error_count:
+            scored = self.rows - self.error_count
+            named = ", ".join(str(n) for n in self.first_error_rows)
+            more = ", ..." if self.error_count > len(self.first_error_rows) else ""
+            which = "row" if self.error_count == 1 else "rows"
+            text = (
+                f"Scored {scored} of {_count(self.rows, 'row')}; {_count(self.error_count, 'row')} had errors "
+                f"({which} {named}{more}; see the error column)"
+            )
+        if self.output is not None:
+            text += f"; wrote {self.output}"
+        return ". ".join([text, *self.notes]) + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+# The pack, compiled for scoring many rows
+
+
+class ValidAnswer(NamedTuple):
+    """A validated answer: its choices in question order and the points it gives each role."""
+
+    choices: tuple[str, ...]
+    points: tuple[int, ...]
+
+
+class Step(NamedTuple):
+    """One question, compiled: when it is shown and what each valid answer is worth."""
+
+    question: Question
+    shown: Check | None
+    by_text: Mapping[str, ValidAnswer]
+    by_choices: Mapping[tuple[str, ...], ValidAnswer]
+    kept: bool  # whether some condition reads this question's answer
+
+
+# Beyond this many valid answers a question's table is not built; its answers are checked row by row.
+MAX_TABLE_SIZE = 50_000
+
+
+def compile_condition(condition: Condition) -> Check:
+    """A condition as a closure over (answers, recommended role): the same truth as engine.condition_holds."""
+    if isinstance(condition, AnswerIn):
+        question, wanted = condition.question, frozenset(condition.choices)
+        return lambda answers, role: not wanted.isdisjoint(answers.get(question, ()))
+    if isinstance(condition, Recommended):
+        expected = condition.role
+        return lambda answers, role: role == expected
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.condition)
+        return lambda answers, role: not inner(answers, role)
+    if isinstance(condition, (AllOf, AnyOf)):
+        return _compile_group(tuple(compile_condition(c) for c in condition.conditions), isinstance(condition, AllOf))
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def condition_questions(condition: Condition) -> Iterator[str]:
+    """The questions a condition reads."""
+    if isinstance(condition, AnswerIn):
+        yield condition.question
+    elif isinstance(condition, (AllOf, AnyOf)):
+        for part in condition.conditions:
+            yield from condition_questions(part)
+    elif isinstance(condition, Not):
+        yield from condition_questions(condition.condition)
+
+
+def _conditions(pack: Pack) -> Iterator[Condition]:
+    whens = itertools.chain((q.when for q in pack.questions), (r.when for r in pack.course_rules + pack.roadmap_rules))
+    return (when for when in whens if when is not None)
+
+
+def _compile_group(parts: tuple[Check, ...], every: bool) -> Check:
+    # Loops rather than all()/any() over a generator: no generator object per call.
+    if every:
+
+        def all_hold(answers: ChosenAnswers, role: str | None) -> bool:
+            for part in parts:
+                if not part(answers, role):
+                    return False
+            return True
+
+        return all_hold
+
+    def any_holds(answers: ChosenAnswers, role: str | None) -> bool:
+        for part in parts:
+            if part(answers, role):
+                return True
+        return False
+
+    return any_holds
+
+
+def _answer_table(question: Question, vectors: Mapping[str, tuple[int, ...]]) -> dict[tuple[str, ...], ValidAnswer]:
+    """Every valid answer to a question (in question order) with its summed weight vector."""
+    options = engine.answer_options(question)
+    table: dict[tuple[str, ...], ValidAnswer] = {}
+    for choices in itertools.islice(options, MAX_TABLE_SIZE):
+        table[choices] = _valid_answer(choices, vectors)
+    return table
+
+
+def _valid_answer(choices: tuple[str, ...], vectors: Mapping[str, tuple[int, ...]]) -> ValidAnswer:
+    columns = zip(*(vectors[c] for c in choices), strict=True)
+    return ValidAnswer(choices, tuple(sum(column) for column in columns))
+
+
+RuleList = tuple[tuple[Optional[Check], str], ...]
+
+
+class CompiledPack:
+    """A pack made ready for scoring many rows: lookup tables and condition closures, built once."""
+
+    def __init__(self, pack: Pack) -> None:
+        tables = engine.tables(pack)
+        self.pack = pack
+        self.role_ids = tables.role_ids
+        self.vectors = tables.vectors
+        self.tie_order = tables.tie_order
+        self.best_margin = tables.best_margin
+        self.zero_points = (0,) * len(self.role_ids)
+        read = {q for condition in _conditions(pack) for q in condition_questions(condition)}
+        self.steps = tuple(self._step(question, read) for question in pack.questions)
+        self.course_rules = _compile_rules(pack.course_rules)
+        self.roadmap_rules = _compile_rules(pack.roadmap_rules)
+        self.result_columns = (
+            "role",
+            "confidence",
+            "label",
+            "next_course",
+            "roadmap",
+            *(f"score_{role}" for role in self.role_ids),
+            "error",
+        )
+        self.empty_result: tuple[object, ...] = (None,) * (len(self.result_columns) - 1)
+        self._outcomes: dict[tuple[int, int], tuple[float, str]] = {}
+
+    def _step(self, question: Question, read: set[str]) -> Step:
+        by_choices = _answer_table(question, self.vectors[question.id])
+        by_text = {MULTI_SEPARATOR.join(choices): answer for choices, answer in by_choices.items()}
+        shown = compile_condition(question.when) if question.when is not None else None
+        return Step(question, shown, by_text, by_choices, question.id in read)
+
+    def checked(self, step: Step, choices: tuple[str, ...], row: int) -> ValidAnswer:
+        """The slow path for an answer not in the tables: check it (AnswerError says what is wrong)."""
+        ordered = check_answer(step.question, choices, f"row {row}")
+        return step.by_choices.get(ordered) or _valid_answer(ordered, self.vectors[step.question.id])
+
+    def result(self, answers: ChosenAnswers, points: list[tuple[int, ...]]) -> list[object]:
+        """The result columns for a complete, valid answer set (without the error column's value)."""
+        # Every vector has one entry per role; strict=True would cost a third of this line.
+        totals = list(map(sum, zip(*points, strict=False)))
+        top = max(totals)
+        for winner in self.tie_order:
+            if totals[winner] == top:
+                break
+        confidence, label = self._outcome(winner, totals)
+        role = self.role_ids[winner]
+        return [
+            role,
+            confidence,
+            label,
+            _first_target(self.course_rules, answers, role),
+            _first_target(self.roadmap_rules, answers, role),
+            *totals,
+            None,
+        ]
+
+    def _outcome(self, winner: int, totals: list[int]) -> tuple[float, str]:
+        # Confidence depends only on the winner and its margin, so it is worked out once per pair.
+        margin = 0
+        if len(totals) > 1:
+            ordered = sorted(totals)
+            margin = ordered[-1] - ordered[-2]
+        known = self._outcomes.get((winner, margin))
+        if known is None:
+            confidence = 0.0
+            if margin > 0 and self.best_margin[winner] > 0:
+                confidence = round(min(1.0, margin / self.best_margin[winner]), 3)
+            known = self._outcomes[(winner, margin)] = (confidence, engine.label_for(self.pack, confidence))
+        return known
+
+    def failure(self, problems: list[Problem], answers: ChosenAnswers, row: int, absent: Iterable[str] = ()) -> list[object]:
+        """The result columns for a row that cannot be scored: empty results and every problem, in one text.
+
+        Missing answers are those engine.missing_questions names, given the answers that were valid.
+        """
+        answered_badly = {problem.question for problem in problems}
+        absent = set(absent)
+        missing = [
+            f"{q} (no '{q}' column)" if q in absent else q
+            for q in engine.missing_questions(self.pack, answers)
+            if q not in answered_badly
+        ]
+        messages = [problem.message for problem in problems]
+        if missing:
+            messages.append(f"missing answers for: {', '.join(missing)}")
+        prefix = f"row {row}: "
+        return [*self.empty_result, prefix + "; ".join(m.removeprefix(prefix) for m in messages)]
+
+
+class Problem(NamedTuple):
+    """Why one answer in a row (or the whole row, when `question` is empty) cannot be used."""
+
+    question: str
+    message: str
+
+
+def _compile_rules(rules: Iterable[Any]) -> RuleList:
+    return tuple((compile_condition(rule.when) if rule.when is not None else None, rule.target) for rule in rules)
+
+
+def _first_target(rules: RuleList, answers: ChosenAnswers, role: str) -> str | None:
+    """engine.first_rule with compiled conditions."""
+    for holds, target in rules:
+        if holds is None or holds(answers, role):
+            return target
+    return None
+
+
+@lru_cache(maxsize=8)
+def compiled(pack: Pack) -> CompiledPack:
+    return CompiledPack(pack)
+
+
+# Reading rows
+
+
+class CsvLayout:
+    """Where each question's answer sits in a CSV row, and which columns are carried through."""
+
+    def __init__(self, pack: CompiledPack, header: list[str], name: str) -> None:
+        names = [cell.strip() for cell in header]
+        question_ids = {step.question.id for step in pack.steps}
+        positions: dict[str, int] = {}
+        for index, column in enumerate(names):
+            if column in question_ids:
+                if column in positions:
+                    raise InputFileError(f"{name}: the header names the column '{column}' twice")
+                positions[column] = index
+        if not positions:
+            known = ", ".join(step.question.id for step in pack.steps)
+            raise InputFileError(f"{name}: the header row names no question (expected columns named: {known})")
+        # Result columns in the input (a batch output read again) are replaced, not repeated.
+        replaced = set(pack.result_columns)
+        carried = [i for i, column in enumerate(names) if column not in question_ids and column not in replaced]
+        self.pack = pack
+        self.width = len(header)
+        self.carried_names = [header[i] for i in carried]
+        self.carried_cells = _cells_at(carried)
+        self.absent = tuple(step.question.id for step in pack.steps if step.question.id not in positions)
+        self.positions = tuple(positions.get(step.question.id) for step in pack.steps)
+        # The fast path: an absent column gets an empty table, so its rows always take the full path.
+        self.plan = tuple(
+            (step.question.id, step.shown, step.by_text if position is not None else {}, position or 0, step.kept)
+            for step, position in zip(pack.steps, self.positions, strict=True)
+        )
+
+    def score(self, row: list[str], number: int) -> list[object]:
+        """The result columns for one row of `width` cells.
+
+        The fast path only looks cells up in the tables and keeps only the answers conditions read;
+        anything else (a cell not in a table, an empty one, an absent column) is scored in full.
+        """
+        answers: dict[str, tuple[str, ...]] = {}
+        points = [self.pack.zero_points]
+        for question_id, shown, by_text, position, kept in self.plan:
+            if shown is not None and not shown(answers, None):
+                continue
+            answer = by_text.get(row[position])
+            if answer is None:
+                return self.score_fully(row, number)
+            if kept:
+                answers[question_id] = answer.choices
+            points.append(answer.points)
+        return self.pack.result(answers, points)
+
+    def score_fully(self, row: list[str], number: int, problems: list[Problem] | None = None) -> list[object]:
+        """Check every shown answer, collecting every problem: the path for rows the tables do not cover."""
+        problems = problems or []
+        answers: dict[str, tuple[str, ...]] = {}
+        points = [self.pack.zero_points]
+        missing = False
+        for step, position in zip(self.pack.steps, self.positions, strict=True):
+            if step.shown is not None and not step.shown(answers, None):
+                continue
+            choices = split_choices(row[position], MULTI_SEPARATOR) if position is not None else ()
+            if not choices:
+                missing = True
+                continue
+            try:
+                answer = self.pack.checked(step, choices, number)
+            except AnswerError as error:
+                problems.append(Problem(step.question.id, str(error)))
+                continue
+            answers[step.question.id] = answer.choices
+            points.append(answer.points)
+        if problems or missing:
+            return self.pack.failure(problems, answers, number, self.absent)
+        return self.pack.result(answers, points)
+
+    def fitted(self, row: list[str], number: int) -> tuple[list[str], list[Problem]]:
+        """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
+        if len(row) < self.width:
+            return row + [""] * (self.width - len(row)), []
+        if any(cell.strip() for cell in row[self.width :]):
+            return row[: self.width], [Problem("", f"row {number}: {len(row)} cells, but the header has {self.width} columns")]
+        return row[: self.width], []
+
+
+def _cells_at(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast picker of the cells at `positions` (itemgetter returns a bare value for one position)."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
+
+
+Carried = Any  # a sequence aligned with the carried column names (CSV input) or a dict (JSONL input)
+ScoredRow = tuple[int, Carried, list[object]]
+
+
+def read_csv(lines: Iterator[str], pack: CompiledPack, name: str) -> tuple[list[str], Iterator[ScoredRow]]:
+    """The carried column names, and the scored rows. A header that cannot be used raises InputFileError."""
+    reader = csv.reader(lines)
+    try:
+        number, header = _header(reader, name)
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise _unreadable(name, reader.line_num + 1, error) from None
+    layout = CsvLayout(pack, header, name)
+    return layout.carried_names, _scored_csv_rows(reader, layout, name, number + 1)
+
+
+def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
+    """The first row with content, and its row number."""
+    for number, row in enumerate(reader, start=1):
+        if any(cell.strip() for cell in row):
+            return number, row
+    raise InputFileError(f"{name}: no header row (expected a first row of question ids)")
+
+
+def _scored_csv_rows(reader: Iterator[list[str]], layout: CsvLayout, name: str, first: int) -> Iterator[ScoredRow]:
+    number = first - 1
+    width = layout.width
+    try:
+        for number, row in enumerate(reader, start=first):
+            if len(row) == width:
+                result = layout.score(row, number)
+            else:
+                row, problems = layout.fitted(row, number)
+                result = layout.score_fully(row, number, problems)
+            if result[-1] is not None and not any(cell.strip() for cell in row):
+                continue  # a row with no content at all (a blank line, or only separators)
+            yield number, layout.carried_cells(row), result
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise _unreadable(name, number + 1, error) from None
+
+
+def _unreadable(name: str, row: int, error: Exception) -> InputFileError:
+    if isinstance(error, UnicodeDecodeError):
+        return InputFileError(f"{name}: row {row}: not UTF-8 text")
+    return InputFileError(f"{name}: row {row}: cannot read CSV ({error})")
+
+
+def json_choices(value: object) -> tuple[str, ...] | None:
+    """A JSONL answer as choice ids (as in answer files): () when unanswered, None when malformed."""
+    # JSON's true/false and YAML-minded exports mean the "yes"/"no" choices.
+    if isinstance(value, bool):
+        return ("yes" if value else "no",)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value.strip(),) if value.strip() else ()
+    if isinstance(value, list) and all(isinstance(item, (str, bool)) for item in value):
+        return tuple(choice for item in value for choice in json_choices(item) or ())
+    return None
+
+
+def score_record(pack: CompiledPack, record: Mapping[str, object], number: int) -> list[object]:
+    """The result columns for one JSONL answers object."""
+    problems: list[Problem] = []
+    answers: dict[str, tuple[str, ...]] = {}
+    points = [pack.zero_points]
+    missing = False
+    for step in pack.steps:
+        if step.shown is not None and not step.shown(answers, None):
+            continue
+        question_id = step.question.id
+        choices = json_choices(record.get(question_id))
+        if choices is None:
+            problems.append(Problem(question_id, f"row {number}: '{question_id}': expected a choice id or a list of choice ids"))
+            continue
+        if not choices:
+            missing = True
+            continue
+        answer = step.by_choices.get(choices)
+        if answer is None:
+            try:
+                answer = pack.checked(step, choices, number)
+            except AnswerError as error:
+                problems.append(Problem(question_id, str(error)))
+                continue
+        answers[question_id] = answer.choices
+        points.append(answer.points)
+    if problems or missing:
+        return pack.failure(problems, answers, number)
+    return pack.result(answers, points)
+
+
+def read_jsonl(lines: Iterator[str], pack: CompiledPack, name: str) -> tuple[None, Iterator[ScoredRow]]:
+    """No fixed columns (each object carries its own), and the scored rows."""
+    return None, _scored_jsonl_rows(lines, pack, name)
+
+
+def _scored_jsonl_rows(lines: Iterator[str], pack: CompiledPack, name: str) -> Iterator[ScoredRow]:
+    question_ids = {step.question.id for step in pack.steps}
+    replaced = set(pack.result_columns)
+    first = True
+    number = 0
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record = _json_object(line, number, name, first)
+            first = False
+            if isinstance(record, str):
+                yield number, {}, [*pack.empty_result, record]
+                continue
+            carried = {key: value for key, value in record.items() if key not in question_ids and key not in replaced}
+            yield number, carried, score_record(pack, record, number)
+    except UnicodeDecodeError as error:
+        raise _unreadable(name, number + 1, error) from None
+
+
+def _json_object(line: str, number: int, name: str, first: bool) -> dict[str, object] | str:
+    """The answers object on one line, or an error text for its row.
+
+    A first line that is not a JSON object means the input is not JSON Lines at all (a JSON array,
+    a pretty-printed object): that is fatal. A bad line later is one bad row.
+    """
+    try:
+        record = json.loads(line)
+        problem = "" if isinstance(record, dict) else f"expected a JSON object, got {_json_kind(record)}"
+    except (json.JSONDecodeError, RecursionError) as error:
+        problem = f"not valid JSON ({error.msg if isinstance(error, json.JSONDecodeError) else 'nesting too deep'})"
+    if not problem:
+        return record
+    if first:
+        raise InputFileError(f"{name}: row {number}: {problem}; expected JSON Lines (one answers object per line)")
+    return f"row {number}: {problem}"
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "a list", str: "a string", bool: "true/false", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
+
+
+# Opening the input
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An opened input: its name for messages, its kind, its text lines, and its bytes for progress."""
+
+    name: str
+    kind: str
+    lines: Iterator[str]
+    binary: IO[bytes] | None = None
+    size: int | None = None
+
+
+def decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
+    """UTF-8 lines with their line endings (the csv module wants them), a leading BOM dropped.
+
+    Decoding line by line is as fast as a text wrapper and lets a bad byte raise at its own row.
+    """
+    lines = iter(binary)
+    for first in lines:
+        yield first.decode("utf-8-sig")
+        break
+    yield from map(bytes.decode, lines)
+
+
+def kind_for(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
+    raise InputFileError(f"{path}: cannot tell the format from {suffix or 'a name without an extension'!r} (expected {known}, or - for stdin)")
+
+
+def sniffed(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """The kind of a stream by its first non-blank character (`{` is JSONL), and the lines, none lost."""
+    seen = []
+    for line in lines:
+        seen.append(line)
+        text = line.lstrip("\ufeff \t\r\n")
+        if text:
+            return ("jsonl" if text.startswith("{") else "csv"), itertools.chain(seen, lines)
+    return "csv", iter(seen)
+
+
+@contextlib.contextmanager
+def opened(input_name: str) -> Iterator[Source]:
+    if input_name == "-":
+        binary = getattr(sys.stdin, "buffer", None)
+        lines = decoded_lines(binary) if binary is not None else iter(sys.stdin)
+        kind, lines = sniffed(_reported(lines, "stdin"))
+        yield Source("stdin", kind, lines)
+        return
+    path = Path(input_name)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
+    with handle:
+        kind = kind_for(path)
+        yield Source(str(path), kind, decoded_lines(handle), handle, os.fstat(handle.fileno()).st_size)
+
+
+def _reported(lines: Iterator[str], name: str) -> Iterator[str]:
+    # Sniffing reads before the row loop; a bad byte there is still an unreadable input.
+    try:
+        yield from lines
+    except UnicodeDecodeError:
+        raise InputFileError(f"{name}: not UTF-8 text") from None
+
+
+# Writing rows
+
+
+class CsvSink:
+    """Result rows as CSV: the carried columns, then the result columns."""
+
+    def __init__(self, stream: TextIO, columns: list[str] | None, result_columns: tuple[str, ...]) -> None:
+        self.writer = csv.writer(stream, lineterminator="\n")
+        self.columns = columns
+        self.result_columns = result_columns
+        self.left_out: dict[str, None] = {}
+        if columns is not None:
+            self.writer.writerow([*columns, *result_columns])
+
+    def write(self, carried: Carried, result: list[object]) -> None:
+        if isinstance(carried, dict):
+            carried = self._cells(carried)
+        self.writer.writerow([*carried, *result])
+
+    def _cells(self, record: dict[str, object]) -> list[object]:
+        """A JSONL object's carried fields as cells; the first object's fields set the columns."""
+        if self.columns is None:
+            self.columns = list(record)
+            self.writer.writerow([*self.columns, *self.result_columns])
+        for key in record:
+            if key not in self.columns and len(self.left_out) < SUMMARY_ROWS:
+                self.left_out[key] = None
+        return [_cell(record.get(column)) for column in self.columns]
+
+    def notes(self) -> tuple[str, ...]:
+        if not self.left_out:
+            return ()
+        names = ", ".join(repr(key) for key in self.left_out)
+        return (f"Fields not in the first row are not in the CSV output: {names}",)
+
+
+def _cell(value: object) -> object:
+    return value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+class JsonlSink:
+    """Result rows as JSON Lines: the carried fields, then the result fields."""
+
+    def __init__(self, stream: TextIO, columns: list[str] | None, result_columns: tuple[str, ...]) -> None:
+        self.stream = stream
+        self.columns = columns
+        self.result_columns = result_columns
+
+    def write(self, carried: Carried, result: list[object]) -> None:
+        row = dict(carried) if isinstance(carried, dict) else dict(zip(self.columns or (), carried, strict=True))
+        row.update(zip(self.result_columns, result, strict=True))
+        self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def notes(self) -> tuple[str, ...]:
+        return ()
+
+
+@contextlib.contextmanager
+def output_stream(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or a temp file beside `output` renamed over it only when the whole run succeeds."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    except OSError as error:
+        raise InputFileError(f"{output}: cannot write ({error.strerror})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.chmod(temp_name, _new_file_mode(output))
+        os.replace(temp_name, output)
+    except BaseException as error:
+        Path(temp_name).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise InputFileError(f"{output}: cannot write ({error.strerror})") from None
+        raise
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode a plain open() would give (mkstemp makes files private): the old file's, or 0o666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def progress_bar(source: Source, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A function to call now and then that moves the bar to the bytes read so far (a no-op when off)."""
+    binary, size = source.binary, source.size
+    if not enabled or binary is None or not size:
+        yield lambda: None
+        return
+    from roleadvisor.render import batch_progress
+
+    with batch_progress(size) as advance:
+        done = 0
+
+        def update() -> None:
+            nonlocal done
+            position = binary.tell()
+            advance(position - done)
+            done = position
+
+        yield update
+        update()
+
+
+# The run
+
+
+def run_batch(
+    pack: Pack,
+    input_name: str,
+    output: Path | None = None,
+    fmt: str | None = None,
+    progress: bool = False,
+) -> BatchSummary:
+    """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None) as `fmt` (default: the input's kind)."""
+    compiled_pack = compiled(pack)
+    with opened(input_name) as source:
+        read = read_csv if source.kind == "csv" else read_jsonl
+        columns, rows = read(source.lines, compiled_pack, source.name)
+        sink_type = CsvSink if (fmt or source.kind) == "csv" else JsonlSink
+        with output_stream(output) as stream, progress_bar(source, progress) as update:
+            sink = sink_type(stream, columns, compiled_pack.result_columns)
+            count, error_count, error_rows = 0, 0, list[int]()
+            for number, carried, result in rows:
+                sink.write(carried, result)
+                count += 1
+                if result[-1] is not None:
+                    error_count += 1
+                    if len(error_rows) < SUMMARY_ROWS:
+                        error_rows.append(number)
+                if not count % PROGRESS_EVERY:
+                    update()
+    return BatchSummary(count, error_count, tuple(error_rows), sink.notes(), output)
