@@ -1,0 +1,119 @@
+"""Import hygiene: which modules each command path loads (start-up time is decided by what stays off the path).
+
+Each case runs the real CLI in a fresh interpreter and reads `sys.modules` at the end. Times are measured in
+benchmarks/run.py, never here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RUNNER = """
+import runpy, sys
+report, sys.argv = sys.argv[1], ["roleadvisor", *sys.argv[2:]]
+try:
+    runpy.run_module("roleadvisor", run_name="__main__", alter_sys=True)
+except SystemExit:
+    pass
+with open(report, "w") as out:
+    out.write("\\n".join(sorted(sys.modules)))
+"""
+
+PROMPTS = {"questionary", "prompt_toolkit"}
+RICH = {"rich"}
+SCRIPTED_ANSWERS = [
+    "--answer", "background=student",
+    "--answer", "goal=first_portfolio",
+    "--answer", "work_style=ship_fast",
+    "--answer", "interests=rag_apps,prompt_design",
+    "--answer", "deployment=shared",
+    "--answer", "model_depth=application_level",
+    "--answer", "first_project=study_assistant",
+]  # fmt: skip
+
+
+def loaded_by(tmp_path: Path, *args: str) -> tuple[set[str], str]:
+    """The modules a CLI run leaves loaded, and what it printed."""
+    report = tmp_path / "modules.txt"
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+    completed = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(report), *args],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return set(report.read_text().split()), completed.stdout
+
+
+def families(modules: set[str]) -> set[str]:
+    return {name.partition(".")[0] for name in modules}
+
+
+def test_compare_text_does_not_load_the_prompt_libraries(tmp_path: Path) -> None:
+    modules, out = loaded_by(tmp_path, "compare", "developer", "engineer")
+    assert "AI Engineer" in out
+    assert families(modules) & PROMPTS == set()
+
+
+def test_compare_json_loads_neither_rich_nor_prompts(tmp_path: Path) -> None:
+    modules, out = loaded_by(tmp_path, "compare", "--format", "json")
+    assert json.loads(out)["roles"]
+    assert families(modules) & (PROMPTS | RICH) == set()
+
+
+def test_scripted_quiz_as_json_loads_neither_rich_nor_prompts(tmp_path: Path) -> None:
+    modules, out = loaded_by(tmp_path, "quiz", "--no-input", *SCRIPTED_ANSWERS, "--format", "json")
+    assert json.loads(out)["recommendation"]["role"] == "developer"
+    assert families(modules) & (PROMPTS | RICH) == set()
+
+
+def test_scripted_quiz_as_text_does_not_load_the_prompt_libraries(tmp_path: Path) -> None:
+    modules, out = loaded_by(tmp_path, "quiz", "--no-input", *SCRIPTED_ANSWERS)
+    assert "AI Developer" in out
+    assert families(modules) & PROMPTS == set()
+
+
+def test_batch_loads_neither_rich_nor_prompts(tmp_path: Path) -> None:
+    answers = "student,first_portfolio,ship_fast,rag_apps,shared,application_level,study_assistant"
+    (tmp_path / "in.csv").write_text(
+        f"background,goal,work_style,interests,deployment,model_depth,first_project\n{answers}\n"
+    )
+    modules, _ = loaded_by(tmp_path, "batch", "in.csv", "--output", "out.csv")
+    assert "developer" in (tmp_path / "out.csv").read_text()
+    assert families(modules) & (PROMPTS | RICH) == set()
+
+
+def test_help_loads_no_pack_parser_rich_or_prompts(tmp_path: Path) -> None:
+    """typer formats help with rich unless rich_markup_mode is None; cli.py turns that off."""
+    modules, out = loaded_by(tmp_path, "--help")
+    assert "batch" in out
+    assert families(modules) & (PROMPTS | RICH | {"yaml"}) == set()
+
+
+def test_usage_error_does_not_load_rich(tmp_path: Path) -> None:
+    """typer formats usage errors with rich unless rich_markup_mode is None."""
+    modules, _ = loaded_by(tmp_path, "compare", "--format", "xml")
+    assert families(modules) & RICH == set()
+
+
+@pytest.mark.parametrize("module", ["roleadvisor", "roleadvisor.pack", "roleadvisor.engine"])
+def test_importing_the_core_loads_no_framework(module: str) -> None:
+    code = f"import sys; before = set(sys.modules); import {module}; print(' '.join(sorted(set(sys.modules) - before)))"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert families(set(completed.stdout.split())) & {"typer", "pydantic", "yaml", "rich", "questionary", "prompt_toolkit", "click"} == set()
+
+
+def test_importing_the_package_loads_only_itself() -> None:
+    code = "import sys; before = set(sys.modules); import roleadvisor; print(' '.join(sorted(set(sys.modules) - before)))"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert completed.stdout.split() == ["roleadvisor"]
