@@ -10,6 +10,8 @@ import yaml
 from roleadvisor.errors import RoleAdvisorError
 
 MAX_FILE_BYTES = 1024 * 1024
+# Packs and answer files nest a dozen levels at most; a cap keeps every reader's recursion shallow.
+MAX_DEPTH = 100
 
 # The C loader parses several times faster; both build only plain data (no Python objects).
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -70,4 +72,27 @@ def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:
     data = parse_json(text, str(path), error) if path.suffix.lower() == ".json" else parse_yaml(text, str(path), error)
     if data is None:
         raise error(f"{path}: file is empty")
+    # Without aliases a file cannot hold more items than it has characters.
+    check_shape(data, str(path), error, max_items=len(text) + 1)
     return data
+
+
+def check_shape(data: object, name: str, error: type[RoleAdvisorError], max_items: int) -> None:
+    """Refuse data nested deeper than MAX_DEPTH, or with over max_items items once aliases are expanded.
+
+    YAML anchors and aliases can build a cycle (`&a [*a]`) or a tree exponentially larger than the
+    file; either would hang or crash whatever walks the data next.
+    """
+    pending: list[tuple[object, int]] = [(data, 0)]
+    items = 0
+    while pending:
+        value, depth = pending.pop()
+        items += 1
+        if depth > MAX_DEPTH:
+            raise error(f"{name}: nesting is too deep (more than {MAX_DEPTH} levels)")
+        if items > max_items:
+            raise error(f"{name}: too many items once aliases are expanded (more than {max_items})")
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
