@@ -119,6 +119,14 @@ def test_a_missing_pack_file_is_named(runner: CliRunner, pack_copy: Path) -> Non
     assert_clean_refusal(result.exit_code, result.stderr, result.stdout, "guide.yaml", "file not found")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_pack_file_that_never_ends_is_refused(runner: CliRunner, pack_copy: Path) -> None:
+    (pack_copy / "roles.yaml").unlink()
+    (pack_copy / "roles.yaml").symlink_to("/dev/zero")
+    result = runner.invoke(app, ["roles", "--data", str(pack_copy)])
+    assert_clean_refusal(result.exit_code, result.stderr, result.stdout, "roles.yaml", "file is too large")
+
+
 def test_a_python_tag_is_never_executed(runner: CliRunner, pack_copy: Path, tmp_path: Path) -> None:
     marker = tmp_path / "executed"
     write(pack_copy / "roles.yaml", f"roles: !!python/object/apply:os.system ['touch {marker}']\nfactors: []\n")
@@ -169,6 +177,12 @@ def test_a_broken_answers_file_writes_nothing(runner: CliRunner, tmp_path: Path)
     result = runner.invoke(app, ["quiz", "--no-input", "--answers-file", str(answers), "-o", str(tmp_path / "out.txt"), "--save-answers", str(tmp_path / "saved.yaml")])
     assert result.exit_code == 2
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_answers_file_that_never_ends_is_refused(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["quiz", "--no-input", "--answers-file", "/dev/zero"])
+    assert_clean_refusal(result.exit_code, result.stderr, result.stdout, "/dev/zero", "file is too large")
 
 
 def test_an_answers_folder_is_named(runner: CliRunner, tmp_path: Path) -> None:

@@ -32,7 +32,12 @@ def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise error(f"{path}: file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
-        return path.read_bytes()
+        # Read no more than the limit allows: devices and pipes report no size (/dev/zero never ends).
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise error(f"{path}: file is too large (over {MAX_FILE_BYTES} bytes)")
+        return data
     except FileNotFoundError:
         raise error(f"{path}: file not found") from None
     except IsADirectoryError:
