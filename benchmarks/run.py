@@ -1,0 +1,390 @@
+"""roleadvisor's performance budget, each figure a ratio A/B measured in the same run.
+
+    python benchmarks/run.py            # a minute or so
+    python benchmarks/run.py --quick    # fewer rounds, smaller memory runs
+    python benchmarks/run.py --why      # also list what start-up imports beyond the framework floor
+
+Figures (whole processes, wall clock; A and B interleaved round by round, medians):
+- start-up: `roleadvisor compare developer engineer` and a scripted `roleadvisor quiz --no-input ... --format json`
+  against the framework floor (a no-op typer command with two string options); goal <= 1.3x. And `compare`
+  against `cookiecutter --version`; goal < 1x.
+- interactive: launch to the first quiz prompt drawn in a pseudo-terminal, against copier's launch to the first
+  prompt of a one-question template; goal < 1x.
+- batch: `roleadvisor batch` on 100,000 CSV rows drawn uniformly from all valid answer sets, against a bare `csv`
+  read + write of the same file; goal <= 3x.
+- memory: peak RSS of `roleadvisor batch` on 4x the rows against 1x; goal <= 1.25x (constant memory).
+
+cookiecutter and copier are peers, not dependencies: `pip install cookiecutter copier` to measure against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+FLOOR_SCRIPT = '''\
+import typer
+
+app = typer.Typer(add_completion=False)
+
+
+@app.command()
+def noop(first: str = typer.Option("a", help="A string option."), second: str = typer.Option("b", help="Another.")) -> None:
+    """Do nothing: the cost of starting typer and running one command."""
+
+
+app()
+'''
+
+BARE_CSV_SCRIPT = '''\
+import csv
+import sys
+
+with open(sys.argv[1], newline="", encoding="utf-8") as source, open(sys.argv[2], "w", newline="", encoding="utf-8") as target:
+    writer = csv.writer(target)
+    for row in csv.reader(source):
+        writer.writerow(row)
+'''
+
+COPIER_TEMPLATE = {
+    "copier.yml": "project_name:\n  type: str\n  help: What is your project called?\n",
+    "README.md.jinja": "# {{ project_name }}\n",
+}
+
+SCRIPTED_QUIZ = [
+    "quiz", "--no-input", "--format", "json",
+    "--answer", "background=software_developer",
+    "--answer", "production_experience=yes",
+    "--answer", "goal=own_systems",
+    "--answer", "work_style=balanced",
+    "--answer", "interests=evaluation,monitoring",
+    "--answer", "deployment=full_ownership",
+    "--answer", "model_depth=serving_and_evaluation",
+    "--answer", "first_project=production_rag",
+]  # fmt: skip
+
+PTY_ENV = {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", "NO_COLOR": "1"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    startup_rounds: int
+    prompt_rounds: int
+    batch_rounds: int
+    batch_rows: int
+    memory_rows: tuple[int, int]
+
+
+FULL = Settings(startup_rounds=15, prompt_rounds=7, batch_rounds=5, batch_rows=100_000, memory_rows=(100_000, 400_000))
+# The batch goal is stated for 100,000 rows (start-up would dominate fewer), so --quick keeps that count.
+QUICK = Settings(startup_rounds=7, prompt_rounds=3, batch_rounds=3, batch_rows=100_000, memory_rows=(50_000, 200_000))
+
+
+# Running things
+
+
+def console_script(name: str) -> str | None:
+    """A console script installed beside this interpreter (same environment), else one on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+def roleadvisor(*args: str) -> list[str]:
+    script = console_script("roleadvisor")
+    return [script, *args] if script else [sys.executable, "-m", "roleadvisor", *args]
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_rss_kib: int
+    exit_code: int
+    stderr: str
+
+
+def run_once(argv: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
+    """One run, output discarded: wall-clock seconds and peak RSS (wait4). An exit code not allowed stops the benchmark."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.stderr.close()
+    if process.returncode not in allowed:
+        raise SystemExit(f"benchmark: {' '.join(argv)} exited {process.returncode}:\n{errors}")
+    return Run(seconds, usage.ru_maxrss, process.returncode, errors)
+
+
+def interleaved(commands: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Median seconds per command; one warm-up each, then rounds alternating the order (A B, B A, ...)."""
+    names = list(commands)
+    for name in names:
+        commands[name]()
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for round_number in range(rounds):
+        for name in names if round_number % 2 == 0 else reversed(names):
+            times[name].append(commands[name]())
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def wall(argv: list[str], allowed: tuple[int, ...] = (0,)) -> Callable[[], float]:
+    return lambda: run_once(argv, allowed).seconds
+
+
+# `batch` exits 1 when some rows had errors; none should here, so a 1 is reported (see check_batch_exit).
+BATCH_EXITS = (0, 1)
+
+
+def check_batch_exit(argv: list[str]) -> None:
+    run = run_once(argv, BATCH_EXITS)
+    if run.exit_code != 0:
+        print(f"  note: `roleadvisor batch` exited {run.exit_code} on valid rows: {run.stderr.strip()}")
+
+
+# Reporting
+
+
+@dataclass
+class Figure:
+    section: str
+    what: str
+    a: float
+    b: float
+    goal: float
+    unit: str = "s"
+    strict: bool = False  # the goal is "< goal" rather than "<= goal"
+
+    @property
+    def ratio(self) -> float:
+        return self.a / self.b
+
+    @property
+    def met(self) -> bool:
+        return self.ratio < self.goal if self.strict else self.ratio <= self.goal
+
+    def line(self) -> str:
+        goal = f"{'<' if self.strict else '<='} {self.goal:g}x"
+        if self.unit == "s":
+            values = f"{self.a:.3f} s / {self.b:.3f} s"
+        else:
+            values = f"{self.a / 1024:.1f} MiB / {self.b / 1024:.1f} MiB"
+        return f"  {self.what:<58} {self.ratio:5.2f}x  ({values}; goal {goal}: {'ok' if self.met else 'OVER BUDGET'})"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+# The figures
+
+
+def startup(settings: Settings, workdir: Path) -> list[Figure]:
+    floor = workdir / "floor.py"
+    floor.write_text(FLOOR_SCRIPT)
+    commands = {
+        "floor": wall([sys.executable, str(floor), "--first", "x", "--second", "y"]),
+        "compare": wall(roleadvisor("compare", "developer", "engineer")),
+        "quiz": wall(roleadvisor(*SCRIPTED_QUIZ)),
+    }
+    cookiecutter = console_script("cookiecutter")
+    if cookiecutter:
+        commands["cookiecutter"] = wall([cookiecutter, "--version"])
+    medians = interleaved(commands, settings.startup_rounds)
+    figures = [
+        Figure("start-up", "compare developer engineer / typer floor", medians["compare"], medians["floor"], 1.3),
+        Figure("start-up", "quiz --no-input ... --format json / typer floor", medians["quiz"], medians["floor"], 1.3),
+    ]
+    if cookiecutter:
+        what = "compare developer engineer / cookiecutter --version"
+        figures.append(Figure("start-up", what, medians["compare"], medians["cookiecutter"], 1.0, strict=True))
+    else:
+        print("  skipped: compare / cookiecutter --version (cookiecutter is not installed: pip install cookiecutter copier)")
+    return figures
+
+
+def first_prompt_seconds(argv: list[str], text: str, cwd: Path) -> float:
+    """Seconds from launch until `text` (part of the first prompt) has been drawn in a pseudo-terminal."""
+    import pexpect
+
+    started = time.perf_counter()
+    env = {**os.environ, **PTY_ENV}
+    child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
+    try:
+        child.expect(text)
+        return time.perf_counter() - started
+    finally:
+        child.terminate(force=True)
+
+
+def interactive(settings: Settings, workdir: Path) -> list[Figure]:
+    try:
+        import pexpect  # noqa: F401
+    except ImportError:
+        print("  skipped: first prompt (pexpect is not installed: pip install pexpect)")
+        return []
+    copier = console_script("copier")
+    if copier is None:
+        print("  skipped: first prompt / copier (copier is not installed: pip install cookiecutter copier)")
+        return []
+    template = workdir / "template"
+    template.mkdir()
+    for name, text in COPIER_TEMPLATE.items():
+        (template / name).write_text(text)
+    destinations = (workdir / f"copier-out-{i}" for i in range(1_000_000))
+    commands = {
+        "quiz": lambda: first_prompt_seconds(roleadvisor("quiz"), "Student or fresher", workdir),
+        "copier": lambda: first_prompt_seconds([copier, "copy", str(template), str(next(destinations))], "project called", workdir),
+    }
+    medians = interleaved(commands, settings.prompt_rounds)
+    what = "quiz to its first prompt / copier to its first prompt"
+    return [Figure("interactive", what, medians["quiz"], medians["copier"], 1.0, strict=True)]
+
+
+def answer_rows(count: int, seed: int) -> Iterator[list[str]]:
+    """CSV rows (id, name, one cell per question) drawn uniformly from all valid complete answer sets.
+
+    Fixing the gate questions' answers fixes which questions are shown; each such assignment is drawn in
+    proportion to how many answer sets it allows, then each shown free question uniformly.
+    """
+    from roleadvisor.engine import answer_options, gate_assignments, gate_question_ids, is_visible
+    from roleadvisor.loader import load_pack
+
+    pack = load_pack(None)
+    gates = set(gate_question_ids(pack))
+    plans = []
+    for assigned in gate_assignments(pack):
+        free = [(q.id, list(answer_options(q))) for q in pack.questions if q.id not in gates and is_visible(q, assigned)]
+        plans.append((assigned, free, math.prod(len(options) for _, options in free)))
+    weights = [size for _, _, size in plans]
+    rng = random.Random(seed)
+    question_ids = [q.id for q in pack.questions]
+    yield ["id", "name", *question_ids]
+    for number in range(1, count + 1):
+        assigned, free, _ = rng.choices(plans, weights)[0]
+        answers = {**assigned, **{qid: rng.choice(options) for qid, options in free}}
+        yield [str(number), f"Learner {number}", *(";".join(answers.get(qid, ())) for qid in question_ids)]
+
+
+def write_answer_rows(path: Path, count: int, seed: int = 6) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(answer_rows(count, seed))
+    return path
+
+
+def batch(settings: Settings, workdir: Path) -> list[Figure]:
+    rows = write_answer_rows(workdir / "rows.csv", settings.batch_rows)
+    bare = workdir / "bare.py"
+    bare.write_text(BARE_CSV_SCRIPT)
+    scoring = roleadvisor("batch", str(rows), "--output", str(workdir / "scored.csv"))
+    check_batch_exit(scoring)
+    commands = {
+        "batch": wall(scoring, BATCH_EXITS),
+        "bare": wall([sys.executable, str(bare), str(rows), str(workdir / "copied.csv")]),
+    }
+    medians = interleaved(commands, settings.batch_rounds)
+    what = f"batch on {settings.batch_rows:,} CSV rows / bare csv read + write"
+    return [Figure("batch", what, medians["batch"], medians["bare"], 3.0)]
+
+
+def memory(settings: Settings, workdir: Path) -> list[Figure]:
+    small, large = settings.memory_rows
+    peaks = {}
+    for count in (small, large):
+        rows = write_answer_rows(workdir / f"rows-{count}.csv", count)
+        scoring = roleadvisor("batch", str(rows), "--output", str(workdir / f"scored-{count}.csv"))
+        peaks[count] = run_once(scoring, BATCH_EXITS).peak_rss_kib
+        rows.unlink()
+    what = f"peak RSS of batch on {large:,} rows / on {small:,} rows"
+    return [Figure("memory", what, peaks[large], peaks[small], 1.25, unit="KiB")]
+
+
+# Why start-up costs what it costs
+
+
+def import_self_times(argv: list[str], runs: int = 5) -> dict[str, float]:
+    """Milliseconds each module's own import takes (-X importtime self time), medians over a few runs."""
+    samples: dict[str, list[int]] = {}
+    for _ in range(runs):
+        completed = subprocess.run([sys.executable, "-X", "importtime", *argv], capture_output=True, text=True, check=False)
+        for line in completed.stderr.splitlines():
+            parts = line.removeprefix("import time:").split("|")
+            if len(parts) == 3 and parts[0].strip().isdigit():
+                samples.setdefault(parts[2].strip(), []).append(int(parts[0]))
+    return {module: statistics.median(values) / 1000 for module, values in samples.items()}
+
+
+def import_costs(workdir: Path, args: list[str], top: int = 10) -> str:
+    """What a command imports beyond the typer floor, by top-level package, and roleadvisor's modules one by one."""
+    floor = import_self_times([str(workdir / "floor.py"), "--first", "x", "--second", "y"])
+    script = console_script("roleadvisor")
+    command = import_self_times([*([script] if script else ["-m", "roleadvisor"]), *args])
+    extra = {module: ms for module, ms in command.items() if module not in floor}
+    by_package: dict[str, float] = {}
+    for module, ms in extra.items():
+        package = module.partition(".")[0]
+        by_package[package] = by_package.get(package, 0.0) + ms
+    ranked = sorted(by_package.items(), key=lambda item: -item[1])[:top]
+    own = sorted(((m, ms) for m, ms in extra.items() if m.startswith("roleadvisor")), key=lambda item: -item[1])
+    return "\n".join(
+        [
+            f"  `roleadvisor {' '.join(args)}` imports {sum(extra.values()):.1f} ms beyond the floor's "
+            f"{sum(floor.values()):.1f} ms (-X importtime self times, slower than plain imports), by package:",
+            *(f"    {name:<28} {ms:6.1f} ms" for name, ms in ranked),
+            "  of which roleadvisor's own modules:",
+            *(f"    {name:<28} {ms:6.1f} ms" for name, ms in own),
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Fewer rounds and smaller memory runs.")
+    parser.add_argument("--why", action="store_true", help="Also list what start-up imports beyond the floor.")
+    options = parser.parse_args(argv)
+    settings = QUICK if options.quick else FULL
+    print(f"$ {' '.join(['python', *sys.argv])}")
+    print(f"machine: {machine()}")
+    print("each figure: A / B, medians of interleaved whole-process runs\n")
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="roleadvisor-bench-") as folder:
+        workdir = Path(folder)
+        for section in (startup, interactive, batch, memory):
+            print(f"{section.__name__}:")
+            found = section(settings, workdir)
+            for figure in found:
+                print(figure.line(), flush=True)
+            figures += found
+        if options.why or any(not f.met for f in figures if f.section == "start-up"):
+            print()
+            print(import_costs(workdir, ["compare", "developer", "engineer"]))
+    missed = [f for f in figures if not f.met]
+    summary = f"\n{len(figures) - len(missed)} of {len(figures)} goals met"
+    print(summary + (f"; over budget: {', '.join(f.what for f in missed)}" if missed else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
