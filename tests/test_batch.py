@@ -398,11 +398,6 @@ def test_summary_exit_code_is_0_when_all_rows_scored_and_1_otherwise(pack: Pack,
     assert run_batch(pack, str(mixed), output=tmp_path / "b.csv").exit_code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._reports_errors catches the command's own typer.Exit (a RuntimeError) as an internal error; "
-    "fix in cli.py: `except typer.Exit: raise` before `except Exception`",
-)
 @pytest.mark.parametrize(("rows", "code"), [([STUDENT], 0), ([STUDENT, STUDENT.replace("student", "teacher")], 1)], ids=["all-scored", "some-bad"])
 def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner, tmp_path: Path, rows: list[str], code: int) -> None:
     path = write(tmp_path, "in.csv", "\n".join([HEADER, *(f"{i},L,{r}" for i, r in enumerate(rows))]) + "\n")

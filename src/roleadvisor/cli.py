@@ -72,6 +72,8 @@ def _reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except typer.Exit:
+            raise  # a command's own exit code (check, batch)
         except RoleAdvisorError as error:
             typer.echo(f"roleadvisor: {error}" if not isinstance(error, Cancelled) else str(error), err=True)
             raise typer.Exit(error.exit_code) from None
