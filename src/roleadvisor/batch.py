@@ -248,6 +248,39 @@ class CompiledPack:
             known = self._outcomes[(winner, margin)] = (confidence, engine.label_for(self.pack, confidence))
         return known
 
+    def score_fully(
+        self, written: Callable[[Step], tuple[str, ...] | None], row: int, problems: list[Problem], absent: Iterable[str] = ()
+    ) -> list[object]:
+        """Check every shown answer and collect every problem: the path for rows the tables do not cover.
+
+        `written(step)` gives a question's choices as the row has them: () when unanswered, None when the value
+        is not a choice id or a list of them.
+        """
+        answers: dict[str, tuple[str, ...]] = {}
+        points = [self.zero_points]
+        missing = False
+        for step in self.steps:
+            if step.shown is not None and not step.shown(answers, None):
+                continue
+            question_id = step.question.id
+            choices = written(step)
+            if choices is None:
+                problems.append(Problem(question_id, f"row {row}: '{question_id}': expected a choice id or a list of choice ids"))
+                continue
+            if not choices:
+                missing = True
+                continue
+            try:
+                answer = step.by_choices.get(choices) or self.checked(step, choices, row)
+            except AnswerError as error:
+                problems.append(Problem(question_id, str(error)))
+                continue
+            answers[question_id] = answer.choices
+            points.append(answer.points)
+        if problems or missing:
+            return self.failure(problems, answers, row, absent)
+        return self.result(answers, points)
+
     def failure(self, problems: list[Problem], answers: ChosenAnswers, row: int, absent: Iterable[str] = ()) -> list[object]:
         """The result columns for a row that cannot be scored: empty results and every problem, in one text.
 
@@ -317,11 +350,11 @@ class CsvLayout:
         self.carried_names = [header[i] for i in carried]
         self.carried_cells = _cells_at(carried)
         self.absent = tuple(step.question.id for step in pack.steps if step.question.id not in positions)
-        self.positions = tuple(positions.get(step.question.id) for step in pack.steps)
+        self.position_of = {step.question.id: positions.get(step.question.id) for step in pack.steps}
         # The fast path: an absent column gets an empty table, so its rows always take the full path.
         self.plan = tuple(
-            (step.question.id, step.shown, step.by_text if position is not None else {}, position or 0, step.kept)
-            for step, position in zip(pack.steps, self.positions, strict=True)
+            (question_id, step.shown, step.by_text if position is not None else {}, position or 0, step.kept)
+            for step, (question_id, position) in zip(pack.steps, self.position_of.items(), strict=True)
         )
 
     def score(self, row: list[str], number: int) -> list[object]:
@@ -344,28 +377,13 @@ class CsvLayout:
         return self.pack.result(answers, points)
 
     def score_fully(self, row: list[str], number: int, problems: list[Problem] | None = None) -> list[object]:
-        """Check every shown answer, collecting every problem: the path for rows the tables do not cover."""
-        problems = problems or []
-        answers: dict[str, tuple[str, ...]] = {}
-        points = [self.pack.zero_points]
-        missing = False
-        for step, position in zip(self.pack.steps, self.positions, strict=True):
-            if step.shown is not None and not step.shown(answers, None):
-                continue
-            choices = split_choices(row[position], MULTI_SEPARATOR) if position is not None else ()
-            if not choices:
-                missing = True
-                continue
-            try:
-                answer = self.pack.checked(step, choices, number)
-            except AnswerError as error:
-                problems.append(Problem(step.question.id, str(error)))
-                continue
-            answers[step.question.id] = answer.choices
-            points.append(answer.points)
-        if problems or missing:
-            return self.pack.failure(problems, answers, number, self.absent)
-        return self.pack.result(answers, points)
+        """Every answer checked and every problem named (the cells split at `;`; an absent column is unanswered)."""
+
+        def written(step: Step) -> tuple[str, ...]:
+            position = self.position_of[step.question.id]
+            return split_choices(row[position], MULTI_SEPARATOR) if position is not None else ()
+
+        return self.pack.score_fully(written, number, problems or [], self.absent)
 
     def fitted(self, row: list[str], number: int) -> tuple[list[str], list[Problem]]:
         """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
@@ -448,33 +466,7 @@ def json_choices(value: object) -> tuple[str, ...] | None:
 
 def score_record(pack: CompiledPack, record: Mapping[str, object], number: int) -> list[object]:
     """The result columns for one JSONL answers object."""
-    problems: list[Problem] = []
-    answers: dict[str, tuple[str, ...]] = {}
-    points = [pack.zero_points]
-    missing = False
-    for step in pack.steps:
-        if step.shown is not None and not step.shown(answers, None):
-            continue
-        question_id = step.question.id
-        choices = json_choices(record.get(question_id))
-        if choices is None:
-            problems.append(Problem(question_id, f"row {number}: '{question_id}': expected a choice id or a list of choice ids"))
-            continue
-        if not choices:
-            missing = True
-            continue
-        answer = step.by_choices.get(choices)
-        if answer is None:
-            try:
-                answer = pack.checked(step, choices, number)
-            except AnswerError as error:
-                problems.append(Problem(question_id, str(error)))
-                continue
-        answers[question_id] = answer.choices
-        points.append(answer.points)
-    if problems or missing:
-        return pack.failure(problems, answers, number)
-    return pack.result(answers, points)
+    return pack.score_fully(lambda step: json_choices(record.get(step.question.id)), number, [])
 
 
 def read_jsonl(lines: Iterator[str], pack: CompiledPack, name: str) -> tuple[None, Iterator[ScoredRow]]:
@@ -540,15 +532,19 @@ class Source:
 
 
 def decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
-    """UTF-8 lines with their line endings (the csv module wants them), a leading BOM dropped.
+    """UTF-8 lines with their line endings (the csv module wants them).
 
     Decoding line by line is as fast as a text wrapper and lets a bad byte raise at its own row.
     """
-    lines = iter(binary)
+    return map(bytes.decode, binary)
+
+
+def without_bom(lines: Iterator[str]) -> Iterator[str]:
+    """The lines, a byte order mark at the start of the first one dropped (spreadsheet exports add one)."""
     for first in lines:
-        yield first.decode("utf-8-sig")
+        yield first.removeprefix("\ufeff")
         break
-    yield from map(bytes.decode, lines)
+    yield from lines
 
 
 def kind_for(path: Path) -> str:
@@ -561,23 +557,25 @@ def kind_for(path: Path) -> str:
     raise InputFileError(f"{path}: cannot tell the format from {suffix or 'a name without an extension'!r} (expected {known}, or - for stdin)")
 
 
-def sniffed(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+def sniffed(lines: Iterator[str], name: str) -> tuple[str, Iterator[str]]:
     """The kind of a stream by its first non-blank character (`{` is JSONL), and the lines, none lost."""
     seen = []
-    for line in lines:
-        seen.append(line)
-        text = line.lstrip("\ufeff \t\r\n")
-        if text:
-            return ("jsonl" if text.startswith("{") else "csv"), itertools.chain(seen, lines)
+    try:
+        for line in lines:
+            seen.append(line)
+            if line.strip():
+                return ("jsonl" if line.lstrip().startswith("{") else "csv"), itertools.chain(seen, lines)
+    except UnicodeDecodeError:
+        raise InputFileError(f"{name}: row {len(seen) + 1}: not UTF-8 text") from None
     return "csv", iter(seen)
 
 
 @contextlib.contextmanager
 def opened(input_name: str) -> Iterator[Source]:
+    """The input by name: a CSV or JSONL file by its extension, or stdin (`-`) by its first character."""
     if input_name == "-":
         binary = getattr(sys.stdin, "buffer", None)
-        lines = decoded_lines(binary) if binary is not None else iter(sys.stdin)
-        kind, lines = sniffed(_reported(lines, "stdin"))
+        kind, lines = sniffed(without_bom(decoded_lines(binary) if binary is not None else iter(sys.stdin)), "stdin")
         yield Source("stdin", kind, lines)
         return
     path = Path(input_name)
@@ -591,15 +589,7 @@ def opened(input_name: str) -> Iterator[Source]:
         raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
     with handle:
         kind = kind_for(path)
-        yield Source(str(path), kind, decoded_lines(handle), handle, os.fstat(handle.fileno()).st_size)
-
-
-def _reported(lines: Iterator[str], name: str) -> Iterator[str]:
-    # Sniffing reads before the row loop; a bad byte there is still an unreadable input.
-    try:
-        yield from lines
-    except UnicodeDecodeError:
-        raise InputFileError(f"{name}: not UTF-8 text") from None
+        yield Source(str(path), kind, without_bom(decoded_lines(handle)), handle, os.fstat(handle.fileno()).st_size)
 
 
 # Writing rows
