@@ -12,9 +12,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import roleadvisor.check as check
 from roleadvisor.check import CheckReport, OutcomeMap, bar, check_pack, render_check
+from roleadvisor.cli import app
 from roleadvisor.engine import (
     answer_options,
     confidence_for,
@@ -146,6 +148,11 @@ next_course:
       all:
         - recommended: engineer
         - {question: production, in: ["yes"]}
+  - course: generative-ai-course
+    when:
+      all:
+        - {question: interests, in: [c, d]}
+        - not: {question: goal, in: [apps]}
   - course: ai-developers-course
 roadmap:
   - course: ai-engineer-roadmap
@@ -153,7 +160,7 @@ roadmap:
 
 
 def small_pack(folder: Path, three_roles: bool = False) -> Path:
-    """A pack whose every answer set can be tried: gates that show free questions, a rule on an answer."""
+    """A pack whose every answer set can be tried: gates that show free questions, rules on answers."""
     questions = SMALL_QUESTIONS
     if three_roles:
         add_researcher(folder)
@@ -258,9 +265,13 @@ def test_answer_sets_count_each_complete_answer_set_once(pack_copy: Path) -> Non
 # Sampling, when the exact count would be too large
 
 
+def pretend_too_large(space: object) -> None:
+    raise check._TooLarge
+
+
 @pytest.fixture
 def no_exact_count(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(check, "MAX_PAIRS", 0)
+    monkeypatch.setattr(check, "_count_exactly", pretend_too_large)
 
 
 def test_a_large_space_is_sampled_and_says_so(no_exact_count: None) -> None:
@@ -278,12 +289,34 @@ def test_the_same_seed_gives_the_same_sample(no_exact_count: None) -> None:
 
 def test_a_sample_estimates_the_exact_shares(shipped: CheckReport, monkeypatch: pytest.MonkeyPatch) -> None:
     exact = shipped.pack.outcomes
-    monkeypatch.setattr(check, "MAX_PAIRS", 0)
-    sampled = check_pack(DATA, sample_size=20_000, seed=1).pack.outcomes
+    monkeypatch.setattr(check, "_count_exactly", pretend_too_large)
+    sampled = check_pack(DATA, sample_size=10_000, seed=1).pack.outcomes
     assert exact is not None and sampled is not None
     for part in ("roles", "courses", "confidence", "moves"):
         for a, b in zip(getattr(exact, part), getattr(sampled, part), strict=True):
             assert abs(exact.share(a.count) - sampled.share(b.count)) < 0.02, (part, a.id)
+
+
+def test_a_sample_estimates_the_exact_shares_of_a_gated_three_role_pack(pack_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = small_pack(pack_copy, three_roles=True)
+    exact = check_pack(folder).pack.outcomes
+    monkeypatch.setattr(check, "_count_exactly", pretend_too_large)
+    sampled = check_pack(folder, sample_size=10_000, seed=2).pack.outcomes
+    assert exact is not None and sampled is not None
+    for part in ("roles", "courses", "confidence", "moves"):
+        for a, b in zip(getattr(exact, part), getattr(sampled, part), strict=True):
+            assert abs(exact.share(a.count) - sampled.share(b.count)) < 0.02, (part, a.id)
+
+
+def test_rules_on_many_answer_questions_are_still_counted_exactly(pack_copy: Path) -> None:
+    # 298 answers to interests times 10 to first_project; the rule only asks whether each holds one choice.
+    edit(
+        pack_copy / "courses.yaml",
+        "roadmap:\n",
+        "roadmap:\n  - course: ai-engineer-roadmap\n    when: {all: [{question: interests, in: [evaluation]}, {question: first_project, in: [eval_dashboard]}]}\n",
+    )
+    outcomes = check_pack(pack_copy).pack.outcomes
+    assert outcomes is not None and outcomes.method == "exact"
 
 
 def test_a_sampled_two_role_pack_still_proves_reachability(no_exact_count: None, pack_copy: Path) -> None:
@@ -518,3 +551,40 @@ def test_against_the_same_pack_changes_nothing(shipped: CheckReport) -> None:
     report = check_pack(DATA, against=DATA)
     assert all(c.change == 0 for c in check.share_changes(report.pack.outcomes, report.against.outcomes, "roles"))  # type: ignore[arg-type, union-attr]
     assert "no change" in render_check(report, "text", False)
+
+
+# The command
+
+
+def test_check_command_exits_0_and_prints_the_outcome_map(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.stderr
+    assert "No errors." in result.stdout
+    assert "Outcome map: all 1,287,360 answer sets, counted exactly" in result.stdout
+
+
+def test_check_command_exits_1_and_names_a_role_that_can_never_win(runner: CliRunner, pack_copy: Path) -> None:
+    zero_engineer_points(pack_copy)
+    result = runner.invoke(app, ["check", "--data", str(pack_copy)])
+    assert result.exit_code == 1
+    assert "  roles.yaml: roles[1]: role 'engineer' can never be recommended: " in result.stdout
+
+
+def test_check_command_json_is_clean_json_with_the_same_exit_code(runner: CliRunner, pack_copy: Path) -> None:
+    edit(pack_copy / "questions.yaml", "\n  - id: deployment\n", "\n  - id: goal\n")
+    result = runner.invoke(app, ["check", "--data", str(pack_copy), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["errors"][0] == {"file": "questions.yaml", "path": "questions[5].id", "message": "duplicate question id 'goal'"}
+
+
+def test_check_command_against_another_pack(runner: CliRunner, engineer_heavier: Path) -> None:
+    result = runner.invoke(app, ["check", "--data", str(engineer_heavier), "--against", str(DATA), "--format", "json"])
+    assert result.exit_code == 0
+    engineer = next(row for row in json.loads(result.stdout)["diff"]["roles"] if row["id"] == "engineer")
+    assert engineer["after"] > engineer["before"]
+
+
+def test_check_runs_as_a_program() -> None:
+    result = subprocess.run([sys.executable, "-m", "roleadvisor", "check", "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["outcomes"]["method"] == "exact"

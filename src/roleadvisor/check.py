@@ -18,6 +18,7 @@ import bisect
 import itertools
 import json
 import math
+import operator
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,7 +31,6 @@ from roleadvisor.engine import (
     condition_holds,
     confidence_for,
     first_rule,
-    gate_question_ids,
     is_visible,
     label_for,
     pick_role,
@@ -164,12 +164,22 @@ def analyse(reading: PackReading, sample_size: int = 20_000, seed: int = 0) -> P
 
 
 @dataclass(frozen=True, slots=True)
-class _Branch:
-    """One combination of answers to the fixed questions, and the free questions it shows."""
+class _Class:
+    """Answers to a fixed question that every condition treats alike (they hold the same choices it tests)."""
 
-    answers: Mapping[str, tuple[str, ...]]
-    offset: Scores  # the points the fixed answers give
-    free: tuple[str, ...]
+    key: int  # its position among the question's classes
+    answer: tuple[str, ...]  # one of them, to evaluate conditions with
+    scores: tuple[Scores, ...]  # the points each of them gives
+    counts: Counts  # how many of them give each score
+
+
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    """One class of answer for each fixed question shown, and every question that this shows."""
+
+    answers: Mapping[str, tuple[str, ...]]  # fixed question -> its class's answer
+    classes: Mapping[str, _Class]
+    shown: tuple[str, ...]  # fixed and free, in quiz order
     size: int  # answer sets in this branch
 
 
@@ -183,35 +193,44 @@ class _Verdict:
 
 @dataclass(frozen=True, slots=True)
 class _Change:
-    """What changing one fixed answer can lead to, from one branch.
+    """Where changing one answer can lead from a branch, other answers kept.
 
-    `alternatives` are the branches one change away; the branch's free questions are grouped by
-    which alternatives still show them, so a walk over group sums covers every answer set.
+    Another answer of the same class stays in the branch. `alternatives` are the branches where the
+    question's answer has another class; the branch's other questions are grouped by which
+    alternatives still show them, so a walk over the groups' sums covers every answer set.
     """
 
     alternatives: tuple[_Branch, ...]
     groups: tuple[tuple[bool, ...], ...]  # per group: shown in each alternative?
     members: tuple[tuple[str, ...], ...]  # per group: its questions
-    revealed: tuple[frozenset[Scores], ...]  # per alternative: points its newly shown questions can add
+    revealed: tuple[frozenset[Scores], ...]  # per alternative: what the new answer and newly shown questions can add
 
 
 def fixed_question_ids(pack: Pack) -> tuple[str, ...]:
     """Questions a `when` condition or a course or roadmap rule reads, in quiz order."""
-    named = set(gate_question_ids(pack))
-    for rule in pack.course_rules + pack.roadmap_rules:
-        if rule.when is not None:
-            named.update(condition_questions(rule.when))
-    return tuple(q.id for q in pack.questions if q.id in named)
+    return tuple(q.id for q in pack.questions if q.id in _tested_choices(pack))
 
 
-def condition_questions(condition: Condition) -> Iterator[str]:
+def _tested_choices(pack: Pack) -> dict[str, list[tuple[str, ...]]]:
+    """Per question: the choice lists conditions test it against."""
+    tested: dict[str, list[tuple[str, ...]]] = {}
+    whens = [q.when for q in pack.questions] + [rule.when for rule in pack.course_rules + pack.roadmap_rules]
+    for when in whens:
+        for atom in _answer_conditions(when) if when is not None else ():
+            tested.setdefault(atom.question, [])
+            if atom.choices not in tested[atom.question]:
+                tested[atom.question].append(atom.choices)
+    return tested
+
+
+def _answer_conditions(condition: Condition) -> Iterator[AnswerIn]:
     if isinstance(condition, AnswerIn):
-        yield condition.question
+        yield condition
     elif isinstance(condition, (AllOf, AnyOf)):
         for part in condition.conditions:
-            yield from condition_questions(part)
+            yield from _answer_conditions(part)
     elif isinstance(condition, Not):
-        yield from condition_questions(condition.condition)
+        yield from _answer_conditions(condition.condition)
 
 
 def option_count(question: Question) -> int:
@@ -222,11 +241,14 @@ def option_count(question: Question) -> int:
 
 
 def _add(a: Scores, b: Scores) -> Scores:
-    return tuple(x + y for x, y in zip(a, b, strict=True))
+    return tuple(map(operator.add, a, b))
 
 
-def _subtract(a: Scores, b: Scores) -> Scores:
-    return tuple(x - y for x, y in zip(a, b, strict=True))
+def _total(scores: Iterable[Scores], zero: Scores) -> Scores:
+    result = zero
+    for item in scores:
+        result = _add(result, item)
+    return result
 
 
 def _convolve(a: Counts, b: Counts) -> Counts:
@@ -244,52 +266,67 @@ def _convolve(a: Counts, b: Counts) -> Counts:
 
 
 class _Space:
-    """A pack's answer space: branches over the fixed questions, free questions' points, memos."""
+    """A pack's answer space: branches over the fixed questions' classes, points per answer, memos."""
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
         self.tables = tables(pack)
         self.roles = len(pack.roles)
         self.zero: Scores = (0,) * (self.roles - 1)
+        self.tested = _tested_choices(pack)
         self.fixed = fixed_question_ids(pack)
+        self._classes = {question_id: self._make_classes(question_id) for question_id in self.fixed}
         self.branches = self._branches()
         self.answer_sets = sum(branch.size for branch in self.branches)
         self.lowest_label = pack.confidence_labels[-1].label
         self._verdicts: dict[Scores, _Verdict] = {}
         self._options: dict[str, Counts] = {}
-        self._distributions: dict[frozenset[str], Counts] = {}
+        self._distributions: dict[frozenset[tuple[str, int]], Counts] = {}
         self._courses: dict[tuple[int, int], tuple[str | None, str | None]] = {}
         self._changes: dict[tuple[int, str], _Change] = {}
+        self._neighbourhoods: dict[str, dict[tuple[object, ...], list[_Branch]]] = {}
         self._moved: dict[tuple[object, ...], bool] = {}
-
-    def _branches(self) -> list[_Branch]:
-        partial: list[dict[str, tuple[str, ...]]] = [{}]
-        for question in self.pack.questions:
-            if question.id not in self.fixed:
-                continue
-            grown: list[dict[str, tuple[str, ...]]] = []
-            for answers in partial:
-                if not is_visible(question, answers):
-                    grown.append(answers)
-                    continue
-                if len(grown) + option_count(question) > MAX_BRANCHES:
-                    raise _TooLarge
-                grown.extend({**answers, question.id: option} for option in answer_options(question))
-            partial = grown
-        return [self._branch(answers) for answers in partial]
-
-    def _branch(self, answers: dict[str, tuple[str, ...]]) -> _Branch:
-        offset = self.zero
-        for question_id, option in answers.items():
-            offset = _add(offset, self.option_scores(question_id, option))
-        free = tuple(q.id for q in self.pack.questions if q.id not in self.fixed and is_visible(q, answers))
-        size = math.prod(option_count(q) for q in self.pack.questions if q.id in free)
-        return _Branch(answers, offset, free, size)
 
     def question(self, question_id: str) -> Question:
         question = self.pack.question(question_id)
         assert question is not None
         return question
+
+    def _make_classes(self, question_id: str) -> tuple[_Class, ...]:
+        question = self.question(question_id)
+        if option_count(question) > MAX_OPTIONS:
+            raise _TooLarge
+        grouped: dict[tuple[bool, ...], list[tuple[str, ...]]] = {}
+        for option in answer_options(question):
+            signature = tuple(any(choice in option for choice in choices) for choices in self.tested[question_id])
+            grouped.setdefault(signature, []).append(option)
+        classes = []
+        for key, options in enumerate(grouped.values()):
+            scores = tuple(self.option_scores(question_id, option) for option in options)
+            classes.append(_Class(key, options[0], scores, dict(Counter(scores))))
+        return tuple(classes)
+
+    def _branches(self) -> list[_Branch]:
+        partial: list[dict[str, _Class]] = [{}]
+        for question in self.pack.questions:
+            if question.id not in self.fixed:
+                continue
+            grown: list[dict[str, _Class]] = []
+            for classes in partial:
+                if not is_visible(question, _class_answers(classes)):
+                    grown.append(classes)
+                    continue
+                if len(grown) + len(self._classes[question.id]) > MAX_BRANCHES:
+                    raise _TooLarge
+                grown.extend({**classes, question.id: each} for each in self._classes[question.id])
+            partial = grown
+        return [self._branch(classes) for classes in partial]
+
+    def _branch(self, classes: dict[str, _Class]) -> _Branch:
+        answers = _class_answers(classes)
+        shown = tuple(q.id for q in self.pack.questions if q.id in classes or (q.id not in self.fixed and is_visible(q, answers)))
+        size = math.prod(sum(classes[q].counts.values()) if q in classes else option_count(self.question(q)) for q in shown)
+        return _Branch(answers, classes, shown, size)
 
     def option_scores(self, question_id: str, option: Iterable[str]) -> Scores:
         points = [0] * self.roles
@@ -300,22 +337,27 @@ class _Space:
         return tuple(value - points[0] for value in points[1:])
 
     def options(self, question_id: str) -> Counts:
-        """How many answers to the question give each score."""
+        """How many answers to a question give each score."""
         if question_id not in self._options:
             question = self.question(question_id)
             if option_count(question) > MAX_OPTIONS:
                 raise _TooLarge
-            counts = Counter(self.option_scores(question_id, option) for option in answer_options(question))
-            self._options[question_id] = dict(counts)
+            self._options[question_id] = dict(Counter(self.option_scores(question_id, option) for option in answer_options(question)))
         return self._options[question_id]
 
-    def distribution(self, question_ids: Iterable[str]) -> Counts:
-        """How many combinations of answers to these free questions give each score."""
-        key = frozenset(question_ids)
+    def answers_in(self, branch: _Branch, question_id: str) -> Counts:
+        """How many of the question's answers in this branch give each score."""
+        fixed = branch.classes.get(question_id)
+        return fixed.counts if fixed is not None else self.options(question_id)
+
+    def distribution(self, branch: _Branch, question_ids: Iterable[str]) -> Counts:
+        """How many combinations of answers to these questions, in this branch, give each score."""
+        parts = sorted((q, branch.classes[q].key if q in branch.classes else -1) for q in question_ids)
+        key = frozenset(parts)
         if key not in self._distributions:
             counts: Counts = {self.zero: 1}
-            for question_id in sorted(key):
-                counts = _convolve(counts, self.options(question_id))
+            for question_id, _ in parts:
+                counts = _convolve(counts, self.answers_in(branch, question_id))
             self._distributions[key] = counts
         return self._distributions[key]
 
@@ -340,14 +382,6 @@ class _Space:
 
     # Which answer sets one changed answer can move
 
-    def free_answer_moves(self, question_id: str, rest: Scores) -> bool:
-        """Can some answer to this free question give another winner than the rest's others?"""
-        key = (question_id, rest)
-        if key not in self._moved:
-            winners = {self.verdict(_add(rest, scores)).role for scores in self.options(question_id)}
-            self._moved[key] = len(winners) > 1
-        return self._moved[key]
-
     def change(self, branch_index: int, question_id: str) -> _Change:
         key = (branch_index, question_id)
         if key not in self._changes:
@@ -355,43 +389,77 @@ class _Space:
         return self._changes[key]
 
     def _make_change(self, branch: _Branch, question_id: str) -> _Change:
-        alternatives = tuple(other for other in self.branches if _one_change_away(branch, other, question_id))
-        signature = {q: tuple(q in other.free for other in alternatives) for q in branch.free}
+        alternatives: tuple[_Branch, ...] = ()
+        if question_id in branch.classes:
+            candidates = self._neighbours(question_id).get(self._neighbour_key(branch, question_id), [])
+            alternatives = tuple(other for other in candidates if _one_change_away(branch, other, question_id))
+        others = [q for q in branch.shown if q != question_id]
+        signature = {q: tuple(q in other.shown for other in alternatives) for q in others}
         groups = tuple(dict.fromkeys(signature.values()))
-        members = tuple(tuple(q for q in branch.free if signature[q] == group) for group in groups)
-        revealed = tuple(frozenset(self.distribution(q for q in other.free if q not in branch.free)) for other in alternatives)
+        members = tuple(tuple(q for q in others if signature[q] == group) for group in groups)
+        revealed = tuple(frozenset(self.distribution(other, [q for q in other.shown if q not in others])) for other in alternatives)
         return _Change(alternatives, groups, members, revealed)
 
-    def fixed_answer_moves(self, branch_index: int, question_id: str, group_sums: tuple[Scores, ...]) -> bool:
-        """Can another answer to this fixed question (other shown answers kept) give another winner?"""
+    def _neighbours(self, question_id: str) -> dict[tuple[object, ...], list[_Branch]]:
+        """Branches that show the question, by their classes of the answers it cannot hide or show."""
+        if question_id not in self._neighbourhoods:
+            buckets: dict[tuple[object, ...], list[_Branch]] = {}
+            for branch in self.branches:
+                if question_id in branch.classes:
+                    buckets.setdefault(self._neighbour_key(branch, question_id), []).append(branch)
+            self._neighbourhoods[question_id] = buckets
+        return self._neighbourhoods[question_id]
+
+    def _neighbour_key(self, branch: _Branch, question_id: str) -> tuple[object, ...]:
+        # Branches one change of this answer apart agree on every answer it does not hide or show.
+        swayed = self._swayed_by(question_id)
+        return tuple((q, each.key) for q, each in branch.classes.items() if q not in swayed)
+
+    def _swayed_by(self, question_id: str) -> set[str]:
+        """The question, and the fixed questions whose showing depends on it, directly or not."""
+        swayed = {question_id}
+        for question in self.pack.questions:
+            if question.id in self.fixed and question.when is not None:
+                if swayed & {atom.question for atom in _answer_conditions(question.when)}:
+                    swayed.add(question.id)
+        return swayed
+
+    def moves(self, branch_index: int, question_id: str, group_sums: tuple[Scores, ...]) -> bool:
+        """Can another answer to the question (every other answer kept) give another winner?
+
+        It does not matter which answer the question has in the branch: if its answers there do
+        not all give the same winner, each has another that gives a different one.
+        """
         key = (branch_index, question_id, group_sums)
         if key not in self._moved:
-            self._moved[key] = self._fixed_moves(self.branches[branch_index], self.change(branch_index, question_id), group_sums)
+            self._moved[key] = self._moves(branch_index, question_id, group_sums)
         return self._moved[key]
 
-    def _fixed_moves(self, branch: _Branch, change: _Change, group_sums: tuple[Scores, ...]) -> bool:
-        winner = self.verdict(_add(branch.offset, _total(group_sums, self.zero))).role
-        for index, other in enumerate(change.alternatives):
+    def _moves(self, branch_index: int, question_id: str, group_sums: tuple[Scores, ...]) -> bool:
+        branch = self.branches[branch_index]
+        change = self.change(branch_index, question_id)
+        rest = _total(group_sums, self.zero)
+        winners = {self.verdict(_add(rest, scores)).role for scores in self.answers_in(branch, question_id)}
+        if len(winners) > 1:
+            return True
+        winner = winners.pop()
+        for index in range(len(change.alternatives)):
             kept = _total((s for s, group in zip(group_sums, change.groups, strict=True) if group[index]), self.zero)
-            base = _add(other.offset, kept)
-            if any(self.verdict(_add(base, extra)).role != winner for extra in change.revealed[index]):
+            if any(self.verdict(_add(kept, extra)).role != winner for extra in change.revealed[index]):
                 return True
         return False
 
 
+def _class_answers(classes: Mapping[str, _Class]) -> dict[str, tuple[str, ...]]:
+    return {question_id: each.answer for question_id, each in classes.items()}
+
+
 def _one_change_away(branch: _Branch, other: _Branch, question_id: str) -> bool:
-    """`other` answers the question differently and keeps every other fixed answer both show."""
-    if question_id not in other.answers or other.answers[question_id] == branch.answers[question_id]:
+    """`other` gives the question an answer of another class and keeps every other fixed answer both show."""
+    if other.classes[question_id].key == branch.classes[question_id].key:
         return False
-    shared = (branch.answers.keys() & other.answers.keys()) - {question_id}
-    return all(branch.answers[q] == other.answers[q] for q in shared)
-
-
-def _total(scores: Iterable[Scores], zero: Scores) -> Scores:
-    result = zero
-    for item in scores:
-        result = _add(result, item)
-    return result
+    shared = (branch.classes.keys() & other.classes.keys()) - {question_id}
+    return all(branch.classes[q].key == other.classes[q].key for q in shared)
 
 
 # Counting outcomes
@@ -441,68 +509,60 @@ def _count(space: _Space, sample_size: int, seed: int) -> _Tally:
 def _count_exactly(space: _Space) -> _Tally:
     tally = _Tally("exact")
     for index, branch in enumerate(space.branches):
-        for scores, count in space.distribution(branch.free).items():
-            tally.add(space, index, _add(branch.offset, scores), count)
+        for scores, count in space.distribution(branch, branch.shown).items():
+            tally.add(space, index, scores, count)
         tally.winners[index] = tally.seen[index]
-        for question_id in branch.free:
-            tally.moves[question_id] += _free_moves_exactly(space, branch, question_id)
-        for question_id in branch.answers:
-            tally.moves[question_id] += _fixed_moves_exactly(space, index, question_id)
+        for question_id in branch.shown:
+            tally.moves[question_id] += _moves_exactly(space, index, question_id)
     return tally
 
 
-def _free_moves_exactly(space: _Space, branch: _Branch, question_id: str) -> int:
-    rest = space.distribution(q for q in branch.free if q != question_id)
-    answers = option_count(space.question(question_id))
-    return sum(count * answers for scores, count in rest.items() if space.free_answer_moves(question_id, _add(branch.offset, scores)))
-
-
-def _fixed_moves_exactly(space: _Space, branch_index: int, question_id: str) -> int:
-    change = space.change(branch_index, question_id)
-    group_counts = [space.distribution(members) for members in change.members]
-    if math.prod(len(counts) for counts in group_counts) > MAX_PAIRS:
+def _moves_exactly(space: _Space, branch_index: int, question_id: str) -> int:
+    """Answer sets of the branch where changing only this answer can change the recommendation."""
+    branch = space.branches[branch_index]
+    answers = sum(space.answers_in(branch, question_id).values())
+    groups = [space.distribution(branch, members) for members in space.change(branch_index, question_id).members]
+    if math.prod(len(counts) for counts in groups) > MAX_PAIRS:
         raise _TooLarge
     moved = 0
-    for combination in itertools.product(*(counts.items() for counts in group_counts)):
-        sums = tuple(scores for scores, _ in combination)
-        if space.fixed_answer_moves(branch_index, question_id, sums):
-            moved += math.prod(count for _, count in combination)
+    for combination in itertools.product(*(counts.items() for counts in groups)):
+        if space.moves(branch_index, question_id, tuple(scores for scores, _ in combination)):
+            moved += answers * math.prod(count for _, count in combination)
     return moved
 
 
 def _count_sample(space: _Space, sample_size: int, seed: int) -> _Tally:
-    """A seeded uniform sample: a branch in proportion to its size, then each free answer uniformly."""
+    """A seeded uniform sample: a branch in proportion to its size, then each answer in it uniformly."""
     rng = random.Random(seed)
     tally = _Tally("sample", seed=seed)
     ends = list(itertools.accumulate(branch.size for branch in space.branches))
     for _ in range(sample_size):
         index = bisect.bisect_right(ends, rng.randrange(space.answer_sets))
         branch = space.branches[index]
-        drawn = {q: space.option_scores(q, draw_answer(rng, space.question(q))) for q in branch.free}
-        scores = _add(branch.offset, _total(drawn.values(), space.zero))
-        tally.add(space, index, scores, 1)
-        _count_sample_moves(space, tally, index, drawn, scores)
+        drawn = {q: _draw_scores(space, rng, branch, q) for q in branch.shown}
+        tally.add(space, index, _total(drawn.values(), space.zero), 1)
+        _count_sample_moves(space, tally, index, drawn)
     for index, branch in enumerate(space.branches):
         tally.winners[index] = {role for role in range(space.roles) if _may_win(space, branch, role)}
     return tally
 
 
-def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores], scores: Scores) -> None:
-    for question_id, points in drawn.items():
+def _draw_scores(space: _Space, rng: random.Random, branch: _Branch, question_id: str) -> Scores:
+    fixed = branch.classes.get(question_id)
+    if fixed is not None:
+        return rng.choice(fixed.scores)
+    return space.option_scores(question_id, draw_answer(rng, space.question(question_id)))
+
+
+def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores]) -> None:
+    for question_id in drawn:
         try:
-            moved = space.free_answer_moves(question_id, _subtract(scores, points))
+            members = space.change(index, question_id).members
+            moved = space.moves(index, question_id, tuple(_total((drawn[q] for q in group), space.zero) for group in members))
         except _TooLarge:
-            tally.unmeasured.add(question_id)
+            tally.unmeasured.add(question_id)  # too many answers to try
             continue
         tally.moves[question_id] += moved
-    for question_id in space.branches[index].answers:
-        try:
-            change = space.change(index, question_id)
-        except _TooLarge:
-            tally.unmeasured.add(question_id)
-            continue
-        sums = tuple(_total((drawn[q] for q in members), space.zero) for members in change.members)
-        tally.moves[question_id] += space.fixed_answer_moves(index, question_id, sums)
 
 
 def draw_answer(rng: random.Random, question: Question) -> tuple[str, ...]:
@@ -519,33 +579,37 @@ def draw_answer(rng: random.Random, question: Question) -> tuple[str, ...]:
     raise AssertionError("unreachable: pick is below the number of answers")
 
 
+def _best_margin(space: _Space, branch: _Branch, role: int, other: int) -> int:
+    """The most (role - other) can be in this branch: each question's best answer, summed."""
+    total = 0
+    for question_id in branch.shown:
+        fixed = branch.classes.get(question_id)
+        if fixed is None:
+            total += best_gain(space.question(question_id), space.tables.vectors[question_id], role, other)
+        else:
+            total += max(_margin(scores, role, other) for scores in fixed.counts)
+    return total
+
+
+def _margin(scores: Scores, role: int, other: int) -> int:
+    totals = (0, *scores)
+    return totals[role] - totals[other]
+
+
 def _may_win(space: _Space, branch: _Branch, role: int) -> bool:
     """Whether the weights let the role win in this branch: exact for two roles, an upper bound beyond."""
-    totals = (0, *branch.offset)
     tie_order = space.tables.tie_order
     for other in range(space.roles):
-        if other == role:
-            continue
-        gains = sum(best_gain(space.question(q), space.tables.vectors[q], role, other) for q in branch.free)
         needed = 0 if tie_order.index(role) < tie_order.index(other) else 1
-        if totals[role] - totals[other] + gains < needed:
+        if other != role and _best_margin(space, branch, role, other) < needed:
             return False
     return True
 
 
 def _best_lead_bound(space: _Space, role: int) -> int:
     """The most the role can lead the best other role by: exact for two roles, an upper bound beyond."""
-    best = None
-    for branch in space.branches:
-        totals = (0, *branch.offset)
-        margins = [
-            totals[role] - totals[other] + sum(best_gain(space.question(q), space.tables.vectors[q], role, other) for q in branch.free)
-            for other in range(space.roles)
-            if other != role
-        ]
-        lead = min(margins, default=0)
-        best = lead if best is None else max(best, lead)
-    return best if best is not None else 0
+    others = [other for other in range(space.roles) if other != role]
+    return max((min((_best_margin(space, branch, role, other) for other in others), default=0) for branch in space.branches), default=0)
 
 
 def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
@@ -780,7 +844,7 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
 
 def render_check(report: CheckReport, fmt: str, color: bool) -> str:
     if fmt == "json":
-        return json.dumps(check_data(report), indent=2) + "\n"
+        return json.dumps(check_data(report), indent=2, allow_nan=False) + "\n"
     return _Text(color).report(report)
 
 
