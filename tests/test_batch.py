@@ -122,8 +122,8 @@ def test_multi_choice_cell_in_any_order_and_spacing_scores_the_same(runner: CliR
 
 def test_success_summary_counts_rows_on_stderr(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n2,B,{ENGINEER}\n")
-    _, _, err = batch(runner, str(path))
-    assert err.splitlines()[0] == "Scored 2 rows."
+    code, _, err = batch(runner, str(path))
+    assert (code, err) == (0, "Scored 2 rows.\n")
 
 
 # Bad rows
@@ -132,8 +132,9 @@ def test_success_summary_counts_rows_on_stderr(runner: CliRunner, tmp_path: Path
 def test_bad_rows_are_flagged_in_place_and_good_rows_still_scored(runner: CliRunner, tmp_path: Path) -> None:
     bad = STUDENT.replace("first_portfolio", "fame")
     path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n2,B,{bad}\n3,C,{ENGINEER}\n")
-    _, out, err = batch(runner, str(path))
+    code, out, err = batch(runner, str(path))
     rows = rows_of(out)
+    assert code == 1
     assert [row["id"] for row in rows] == ["1", "2", "3"]
     assert rows[0]["role"] == "developer" and rows[2]["role"] == "engineer"
     assert rows[1]["role"] == "" and rows[1]["score_developer"] == "" and rows[1]["error"].startswith("row 3: ")
@@ -174,7 +175,7 @@ def test_summary_names_error_count_and_first_rows(runner: CliRunner, tmp_path: P
     lines = [f"{i},L,{bad if i % 2 else STUDENT}" for i in range(1, 15)]
     path = write(tmp_path, "in.csv", "\n".join([HEADER, *lines]) + "\n")
     _, _, err = batch(runner, str(path))
-    assert err.splitlines()[0] == "Scored 7 of 14 rows; 7 rows had errors (rows 2, 4, 6, 8, 10, ...; see the error column)."
+    assert err.strip() == "Scored 7 of 14 rows; 7 rows had errors (rows 2, 4, 6, 8, 10, ...; see the error column)."
 
 
 def test_row_with_extra_non_empty_cells_is_flagged(runner: CliRunner, tmp_path: Path) -> None:
@@ -215,7 +216,8 @@ def test_missing_required_column_flags_every_row_naming_it(runner: CliRunner, tm
     header = HEADER.replace(",goal", "")
     cells = STUDENT.replace("first_portfolio,", "")
     path = write(tmp_path, "in.csv", f"{header}\n1,A,{cells}\n2,B,{cells}\n")
-    _, out, _ = batch(runner, str(path))
+    code, out, _ = batch(runner, str(path))
+    assert code == 1
     assert [row["error"] for row in rows_of(out)] == [
         f"row {n}: missing answers for: goal (no 'goal' column)" for n in (2, 3)
     ]
@@ -335,6 +337,26 @@ def test_stdin_starting_with_a_brace_is_jsonl(runner: CliRunner) -> None:
     assert jsonl_of(out)[0]["role"] == "developer"
 
 
+def test_stdin_with_a_bom_is_read(runner: CliRunner) -> None:
+    _, out, _ = batch(runner, "-", stdin=b"\xef\xbb\xbf" + f"{HEADER}\r\n1,A,{STUDENT}\r\n".encode())
+    assert rows_of(out)[0]["id"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"", "stdin: no header row"),
+        (b"\xff\xfe" + HEADER.encode() + b"\n", "stdin: row 1: not UTF-8 text"),
+        (f"{HEADER}\n1,A,{STUDENT}\n".encode() + b"2,\xe9\n", "stdin: row 3: not UTF-8 text"),
+    ],
+    ids=["empty", "bad-first-byte", "bad-byte-later"],
+)
+def test_unreadable_stdin_exits_2_naming_the_row(runner: CliRunner, stdin: bytes, message: str) -> None:
+    code, _, err = batch(runner, "-", stdin=stdin)
+    assert code == 2
+    assert message in err
+
+
 def test_real_process_reads_stdin_and_writes_stdout() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "roleadvisor", "batch", "-"],
@@ -344,7 +366,7 @@ def test_real_process_reads_stdin_and_writes_stdout() -> None:
         check=False,
     )
     assert [row["role"] for row in rows_of(completed.stdout.decode())] == ["developer", "engineer"]
-    assert completed.stderr.decode().splitlines()[0] == "Scored 2 rows."
+    assert (completed.returncode, completed.stderr.decode()) == (0, "Scored 2 rows.\n")
 
 
 # --output
@@ -354,11 +376,20 @@ def test_output_file_is_written_whole_with_no_temp_file_left(runner: CliRunner, 
     path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n")
     target = tmp_path / "out" / "results.csv"
     target.parent.mkdir()
-    _, out, err = batch(runner, str(path), "--output", str(target))
-    assert out == ""
+    code, out, err = batch(runner, str(path), "--output", str(target))
+    assert (code, out) == (0, "")
     assert rows_of(target.read_text())[0]["role"] == "developer"
     assert sorted(p.name for p in target.parent.iterdir()) == ["results.csv"]
     assert f"wrote {target}" in err
+
+
+def test_output_file_gets_the_permissions_a_plain_write_would(runner: CliRunner, tmp_path: Path) -> None:
+    """Temp files are private (0600); the result must not be, or colleagues could not read it."""
+    path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n")
+    plain = write(tmp_path, "plain.txt", "")
+    target = tmp_path / "results.csv"
+    batch(runner, str(path), "--output", str(target))
+    assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
 
 
 def test_output_replaces_its_own_input_safely(runner: CliRunner, tmp_path: Path) -> None:
@@ -459,8 +490,7 @@ def test_progress_bar_leaves_results_unchanged(pack: Pack, tmp_path: Path, capsy
 def test_no_progress_output_when_stderr_is_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n")
     _, _, err = batch(runner, str(path))
-    assert err.splitlines()[0] == "Scored 1 row."
-    assert "Scoring" not in err and "\x1b" not in err
+    assert err == "Scored 1 row.\n"
 
 
 # Same answers as the quiz, for any valid answer set

@@ -715,6 +715,8 @@ def run_batch(
     progress: bool = False,
 ) -> BatchSummary:
     """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None) as `fmt` (default: the input's kind)."""
+    if fmt not in (None, "csv", "jsonl"):
+        raise ValueError(f"unknown batch output format {fmt!r} (expected csv or jsonl)")
     compiled_pack = compiled(pack)
     with opened(input_name) as source:
         read = read_csv if source.kind == "csv" else read_jsonl
