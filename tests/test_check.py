@@ -471,6 +471,24 @@ def test_a_roadmap_without_a_rule_is_unreachable(pack_copy: Path) -> None:
     assert "courses.yaml: roadmaps[0]: roadmap 'ai-engineer-roadmap' is never chosen: no rule in roadmap names it" in messages(report)
 
 
+def test_a_confidence_label_never_given_is_noted(pack_copy: Path) -> None:
+    edit(pack_copy / "questions.yaml", "  - {min: 0.5, label: clear}", "  - {min: 1.5, label: certain}\n  - {min: 0.5, label: clear}")
+    report = check_pack(pack_copy)
+    assert report.exit_code == 0
+    assert "Confidence label 'certain' is never given." in report.pack.notes
+
+
+def test_a_question_that_never_matters_is_noted(pack_copy: Path) -> None:
+    for weights in ("{developer: {points: 2, card: build_products}}\n      - id: balanced", "{engineer: {points: 2, card: own_production_systems}}\n\n  - id: interests"):
+        edit(pack_copy / "questions.yaml", weights, weights.replace(weights.split("\n")[0], "{}"))
+    report = check_pack(pack_copy)
+    assert report.pack.notes == ("Question 'work_style': changing only its answer never changes the recommendation.",)
+
+
+def test_the_shipped_pack_has_nothing_to_note(shipped: CheckReport) -> None:
+    assert shipped.pack.notes == ()
+
+
 def test_unreachable_items_are_marked_in_json(pack_copy: Path) -> None:
     zero_engineer_points(pack_copy)
     data = json.loads(render_check(check_pack(pack_copy), "json", False))

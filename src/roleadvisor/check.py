@@ -656,7 +656,21 @@ def _reachability(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Probl
         reach += found
         errors += problems
         notes += remarks
-    return reach, errors, notes
+    return reach, errors, notes + _idle_parts(space, tally)
+
+
+def _idle_parts(space: _Space, tally: _Tally) -> list[str]:
+    """Labels never given and questions no single change of which matters: not errors, but worth a look."""
+    if tally.method != "exact":
+        return []
+    notes = [f"Confidence label '{label.label}' is never given." for label in _distinct_labels(space.pack) if not tally.labels[label.label]]
+    read_by_rules = {atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in _answer_conditions(rule.when)}
+    notes += [
+        f"Question '{q.id}': changing only its answer never changes the recommendation."
+        for q in space.pack.questions
+        if not tally.moves[q.id] and q.id not in read_by_rules and any(q.id in branch.shown for branch in space.branches)
+    ]
+    return notes
 
 
 def _question_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
@@ -709,31 +723,33 @@ def _why_never_recommended(space: _Space, tally: _Tally, role: int) -> str:
 
 
 def _step_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
+    courses = _rule_list_reach(space, tally, "course", space.pack.course_rules, space.pack.courses)
+    roadmaps = _rule_list_reach(space, tally, "roadmap", space.pack.roadmap_rules, space.pack.roadmaps)
+    return courses[0] + roadmaps[0], courses[1] + roadmaps[1], courses[2] + roadmaps[2]
+
+
+def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule, ...], steps: tuple[Course, ...]) -> tuple[list[Reach], list[Problem], list[str]]:
+    """Which courses (or roadmaps) a rule list can choose, and whether it always chooses one."""
     reach: list[Reach] = []
     errors: list[Problem] = []
     notes: list[str] = []
-    pack = space.pack
-    for kind, section, rules, steps in (
-        ("course", "courses", pack.course_rules, pack.courses),
-        ("roadmap", "roadmaps", pack.roadmap_rules, pack.roadmaps),
-    ):
-        rule_list = "next_course" if kind == "course" else "roadmap"
-        chosen = _chosen_steps(space, tally, rules)
-        met = {target for target, count in (tally.courses if kind == "course" else tally.roadmaps).items() if count}
-        for i, step in enumerate(steps):
-            if step.id not in chosen:
-                why = _why_never_chosen(space, tally, rules, rule_list, step.id)
-                reach.append(Reach(kind, step.id, False, why))
-                errors.append(Problem("courses.yaml", f"{section}[{i}]", f"{kind} '{step.id}' is never chosen: {why}"))
-            elif not _exact_winners(space, tally) and step.id not in met:
-                reach.append(Reach(kind, step.id, True, confirmed=False))
-                notes.append(f"{kind.capitalize()} '{step.id}' did not come up in the sample, and the weights do not rule it out.")
-            else:
-                reach.append(Reach(kind, step.id, True))
-        if rules and None in chosen:
-            errors.append(Problem("courses.yaml", rule_list, _gap_message(space, tally, rules, kind)))
-        elif not rules and kind == "course":
-            errors.append(Problem("courses.yaml", rule_list, "no rules, so no answer set gets a course"))
+    rule_list, section = ("next_course", "courses") if kind == "course" else ("roadmap", "roadmaps")
+    chosen = _chosen_steps(space, tally, rules)
+    met = {target for target, count in (tally.courses if kind == "course" else tally.roadmaps).items() if count}
+    for i, step in enumerate(steps):
+        if step.id not in chosen:
+            why = _why_never_chosen(space, tally, rules, rule_list, step.id)
+            reach.append(Reach(kind, step.id, False, why))
+            errors.append(Problem("courses.yaml", f"{section}[{i}]", f"{kind} '{step.id}' is never chosen: {why}"))
+        elif not _exact_winners(space, tally) and step.id not in met:
+            reach.append(Reach(kind, step.id, True, confirmed=False))
+            notes.append(f"{kind.capitalize()} '{step.id}' did not come up in the sample, and the weights do not rule it out.")
+        else:
+            reach.append(Reach(kind, step.id, True))
+    if rules and None in chosen:
+        errors.append(Problem("courses.yaml", rule_list, _gap_message(space, tally, rules, kind)))
+    elif not rules and kind == "course":
+        errors.append(Problem("courses.yaml", rule_list, "no rules, so no answer set gets a course"))
     return reach, errors, notes
 
 
@@ -966,7 +982,7 @@ class _Text:
         ):
             if shares:
                 lines += ["", self.heading(heading), *self.bars(outcomes, [(s.title, s.count) for s in shares])]
-        lines += ["", *self.bars(outcomes, [("Exact ties", outcomes.ties), ("Close calls", outcomes.close_calls)])]
+        lines += ["", self.heading("Ties and close calls"), *self.bars(outcomes, [("Exact ties", outcomes.ties), ("Close calls", outcomes.close_calls)])]
         lines += ["", self.heading("Answer sets where changing only this answer can change the recommendation")]
         lines += self.bars(outcomes, [(s.id, s.count) for s in outcomes.moves])
         decisive = outcomes.most_decisive
