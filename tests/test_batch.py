@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import subprocess
 import sys
@@ -485,6 +486,20 @@ def test_progress_bar_leaves_results_unchanged(pack: Pack, tmp_path: Path, capsy
     summary = run_batch(pack, str(path), progress=True)
     assert capsys.readouterr().out == plain
     assert summary.rows == 5000 and summary.exit_code == 0
+
+
+def test_progress_bar_shows_on_a_terminal_and_clears_for_the_summary(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "roleadvisor", "batch", str(path), "--output", str(tmp_path / "out.csv")],
+        env={**os.environ, "TERM": "xterm-256color"}, encoding="utf-8", timeout=60, dimensions=(24, 100),
+    )  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Scoring" in child.before
+    assert child.before.rstrip().endswith("Scored 1 row; wrote " + str(tmp_path / "out.csv") + ".")
 
 
 def test_no_progress_output_when_stderr_is_not_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
