@@ -482,7 +482,12 @@ def test_a_question_that_never_matters_is_noted(pack_copy: Path) -> None:
     for weights in ("{developer: {points: 2, card: build_products}}\n      - id: balanced", "{engineer: {points: 2, card: own_production_systems}}\n\n  - id: interests"):
         edit(pack_copy / "questions.yaml", weights, weights.replace(weights.split("\n")[0], "{}"))
     report = check_pack(pack_copy)
-    assert report.pack.notes == ("Question 'work_style': changing only its answer never changes the recommendation.",)
+    assert report.pack.notes == ("Changing only one answer never changes the recommendation for: work_style.",)
+
+
+def test_a_role_that_can_never_win_is_not_buried_in_notes(pack_copy: Path) -> None:
+    zero_engineer_points(pack_copy)
+    assert check_pack(pack_copy).pack.notes == ()
 
 
 def test_the_shipped_pack_has_nothing_to_note(shipped: CheckReport) -> None:

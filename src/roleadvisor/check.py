@@ -614,15 +614,14 @@ def _best_lead_bound(space: _Space, role: int) -> int:
 
 def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
     pack = space.pack
-    step_titles = {course.id: course.title for course in pack.courses + pack.roadmaps}
     return OutcomeMap(
         method=tally.method,
         answer_sets=space.answer_sets,
         counted=tally.counted,
         seed=tally.seed,
         roles=tuple(Share(role.id, role.title, tally.roles[i]) for i, role in enumerate(pack.roles)),
-        courses=_step_shares(pack.courses, tally.courses, step_titles),
-        roadmaps=_step_shares(pack.roadmaps, tally.roadmaps, step_titles) if pack.roadmaps or pack.roadmap_rules else (),
+        courses=_step_shares(pack.courses, tally.courses),
+        roadmaps=_step_shares(pack.roadmaps, tally.roadmaps) if pack.roadmaps or pack.roadmap_rules else (),
         confidence=tuple(Share(label.label, label.label, tally.labels[label.label]) for label in _distinct_labels(pack)),
         ties=tally.ties,
         close_calls=tally.close_calls,
@@ -630,8 +629,8 @@ def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
     )
 
 
-def _step_shares(steps: tuple[Course, ...], counts: Counter[str | None], titles: Mapping[str, str]) -> tuple[Share, ...]:
-    shares = [Share(step.id, titles[step.id], counts[step.id]) for step in steps]
+def _step_shares(steps: tuple[Course, ...], counts: Counter[str | None]) -> tuple[Share, ...]:
+    shares = [Share(step.id, step.title, counts[step.id]) for step in steps]
     if counts[None]:
         shares.append(Share("", "(none)", counts[None]))
     return tuple(shares)
@@ -664,12 +663,16 @@ def _idle_parts(space: _Space, tally: _Tally) -> list[str]:
     if tally.method != "exact":
         return []
     notes = [f"Confidence label '{label.label}' is never given." for label in _distinct_labels(space.pack) if not tally.labels[label.label]]
+    if sum(1 for count in tally.roles.values() if count) < 2:
+        return notes  # with one role always recommended, no answer matters; the error says why
     read_by_rules = {atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in _answer_conditions(rule.when)}
-    notes += [
-        f"Question '{q.id}': changing only its answer never changes the recommendation."
+    idle = [
+        q.id
         for q in space.pack.questions
         if not tally.moves[q.id] and q.id not in read_by_rules and any(q.id in branch.shown for branch in space.branches)
     ]
+    if idle:
+        notes.append(f"Changing only one answer never changes the recommendation for: {', '.join(idle)}.")
     return notes
 
 
@@ -986,7 +989,9 @@ class _Text:
         lines += ["", self.heading("Answer sets where changing only this answer can change the recommendation")]
         lines += self.bars(outcomes, [(s.id, s.count) for s in outcomes.moves])
         decisive = outcomes.most_decisive
-        if decisive is not None:
+        if decisive is None:
+            lines += ["", "Most decisive question: none (no single answer change alters a recommendation)"]
+        else:
             lines += ["", f"Most decisive question: {decisive.id} ({outcomes.share(decisive.count):.1%} of answer sets)"]
         return lines
 
@@ -1010,7 +1015,7 @@ class _Text:
             changes = share_changes(before, after, part)
             if changes:
                 lines += ["", self.heading(heading), *self.change_rows(changes)]
-        lines += ["", *self.change_rows(count_changes(before, after))]
+        lines += ["", self.heading("Ties and close calls"), *self.change_rows(count_changes(before, after))]
         old, new = before.most_decisive, after.most_decisive
         lines += ["", f"Most decisive question: {old.id if old else 'none'} -> {new.id if new else 'none'}"]
         return lines
