@@ -448,12 +448,13 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.csv", b"\n\n", "no header row"),
         ("in.csv", b"a,b\n1,2\n", "the header row names no question"),
         ("in.csv", HEADER.encode() + b"\n1,\xe9t\xe9\n", "row 2: not UTF-8 text"),
-        ("in.txt", f"{HEADER}\n".encode(), "cannot tell the format from '.txt'"),
+        ("in.txt", f"{HEADER}\n".encode(), "cannot tell the format from the extension '.txt'"),
+        ("answers", f"{HEADER}\n".encode(), "cannot tell the format from a name without an extension"),
         ("in.jsonl", b'{"a": \n', "row 1: not valid JSON"),
         ("in.json", b'[{"goal": "undecided"}]\n', "expected a JSON object, got a list"),
         ("in.csv", HEADER.encode() + b'\n1,"A' + b"x" * 200_000 + b'"\n', "cannot read CSV"),
     ],
-    ids=["missing", "empty", "blank", "no-question-header", "not-utf8", "unknown-extension", "jsonl-not-json", "json-array", "huge-field"],
+    ids=["missing", "empty", "blank", "no-question-header", "not-utf8", "unknown-extension", "no-extension", "jsonl-not-json", "json-array", "huge-field"],
 )
 def test_unreadable_input_exits_2_with_one_line(
     runner: CliRunner, tmp_path: Path, name: str, content: bytes | None, message: str

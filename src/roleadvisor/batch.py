@@ -99,7 +99,7 @@ class Step(NamedTuple):
     shown: Check | None
     by_text: Mapping[str, ValidAnswer]
     by_choices: Mapping[tuple[str, ...], ValidAnswer]
-    kept: bool  # whether some condition reads this question's answer
+    read_by_conditions: bool  # a `when` or a course rule reads this question's answer
 
 
 # Beyond this many valid answers a question's table is not built; its answers are checked row by row.
@@ -215,7 +215,7 @@ class CompiledPack:
         return step.by_choices.get(ordered) or _valid_answer(ordered, self.vectors[step.question.id])
 
     def result(self, answers: ChosenAnswers, points: list[tuple[int, ...]]) -> list[object]:
-        """The result columns for a complete, valid answer set (without the error column's value)."""
+        """The result columns for a complete, valid answer set (the error column empty)."""
         # Every vector has one entry per role; strict=True would cost a third of this line.
         totals = list(map(sum, zip(*points, strict=False)))
         top = max(totals)
@@ -353,7 +353,7 @@ class CsvLayout:
         self.position_of = {step.question.id: positions.get(step.question.id) for step in pack.steps}
         # The fast path: an absent column gets an empty table, so its rows always take the full path.
         self.plan = tuple(
-            (question_id, step.shown, step.by_text if position is not None else {}, position or 0, step.kept)
+            (question_id, step.shown, step.by_text if position is not None else {}, position or 0, step.read_by_conditions)
             for step, (question_id, position) in zip(pack.steps, self.position_of.items(), strict=True)
         )
 
@@ -365,13 +365,13 @@ class CsvLayout:
         """
         answers: dict[str, tuple[str, ...]] = {}
         points = [self.pack.zero_points]
-        for question_id, shown, by_text, position, kept in self.plan:
+        for question_id, shown, by_text, position, read_by_conditions in self.plan:
             if shown is not None and not shown(answers, None):
                 continue
             answer = by_text.get(row[position])
             if answer is None:
                 return self.score_fully(row, number)
-            if kept:
+            if read_by_conditions:
                 answers[question_id] = answer.choices
             points.append(answer.points)
         return self.pack.result(answers, points)
@@ -554,7 +554,8 @@ def kind_for(path: Path) -> str:
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
     known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
-    raise InputFileError(f"{path}: cannot tell the format from {suffix or 'a name without an extension'!r} (expected {known}, or - for stdin)")
+    named = f"the extension {suffix!r}" if suffix else "a name without an extension"
+    raise InputFileError(f"{path}: cannot tell the format from {named} (expected {known}, or - for stdin)")
 
 
 def sniffed(lines: Iterator[str], name: str) -> tuple[str, Iterator[str]]:
