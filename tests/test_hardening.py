@@ -64,6 +64,7 @@ BROKEN_YAML = [
     pytest.param(nested_lists(MAX_DEPTH + 5), "nesting is too deep", id="nesting past the cap"),
     pytest.param(b"roles:\n  - id: caf\xe9\n", ":2: not UTF-8 text", id="latin-1 bytes"),
     pytest.param("roles: &loop [*loop]\n", "once aliases are expanded", id="alias cycle"),
+    pytest.param("roles: []\nfactors: []\nroles: [x]\n", ":3:1: duplicate key 'roles'", id="a key written twice"),
     pytest.param(alias_bomb(), "too many items once aliases are expanded", id="alias bomb"),
 ]
 
@@ -143,6 +144,26 @@ def test_a_broken_pack_writes_nothing(runner: CliRunner, pack_copy: Path, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
 
 
+@pytest.mark.parametrize("number", [".nan", ".inf", "-.inf", "1" + "0" * 400])
+def test_a_number_that_cannot_be_compared_is_refused(runner: CliRunner, pack_copy: Path, number: str) -> None:
+    questions = pack_copy / "questions.yaml"
+    questions.write_text(questions.read_text().replace("{min: 0.5, label: clear}", f"{{min: {number}, label: clear}}"))
+    result = runner.invoke(app, ["roles", "--data", str(pack_copy)])
+    assert_clean_refusal(result.exit_code, result.stderr, result.stdout, "questions.yaml: confidence_labels[0].min:", "expected a")
+
+
+def test_anchors_and_merge_keys_still_work(pack_copy: Path) -> None:
+    courses = pack_copy / "courses.yaml"
+    text = courses.read_text().replace("courses:\n  - id: ai-developers-course", "courses:\n  - &developers\n    id: ai-developers-course", 1)
+    start = text.index("roadmaps:\n")
+    end = text.index("\n\n", start)
+    merged = "roadmaps:\n  - <<: *developers\n    id: ai-engineer-roadmap\n    title: AI Engineer Roadmap"
+    courses.write_text(text[:start] + merged + text[end:])
+    pack = load_pack(pack_copy)
+    assert pack.roadmaps[0].title == "AI Engineer Roadmap"
+    assert pack.roadmaps[0].audience == pack.courses[0].audience
+
+
 # Broken answer files
 
 
@@ -151,6 +172,7 @@ BROKEN_JSON = [
     pytest.param("[" * 10_000 + "]" * 10_000, "nesting is too deep", id="json 10000 nested lists"),
     pytest.param('["goal"]', "expected a mapping of question id to choice id(s)", id="json list"),
     pytest.param(b'{"goal": "\xff"}', ":1: not UTF-8 text", id="json latin-1 bytes"),
+    pytest.param('{"goal": "own_systems", "goal": "undecided"}', "duplicate key 'goal'", id="json key written twice"),
 ]
 
 

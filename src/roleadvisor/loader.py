@@ -10,6 +10,7 @@ Two kinds of trouble are told apart:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -164,6 +165,10 @@ class _File:
     def number(self, value: object, path: str) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(path, f"expected a number, got {_kind(value)}")
+        if isinstance(value, int) and abs(value) > 10**15:
+            raise self.fail(path, "expected a number, got one too large to use")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(path, f"expected a finite number, got {value}")
         return float(value)
 
     def texts(self, value: object, path: str) -> tuple[str, ...]:

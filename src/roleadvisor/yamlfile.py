@@ -17,6 +17,20 @@ MAX_DEPTH = 100
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses a key written twice in one mapping (YAML would keep the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def decode_text(data: bytes, name: str, error: type[RoleAdvisorError]) -> str:
     """Strict UTF-8 (a leading BOM is dropped); a bad byte is reported with its line."""
     try:
@@ -48,7 +62,7 @@ def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
 
 def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -61,8 +75,16 @@ def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
 
 
 def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
+    def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        result: dict[str, object] = {}
+        for key, value in pairs:
+            if key in result:
+                raise error(f"{name}: duplicate key '{key}'")
+            result[key] = value
+        return result
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise error(f"{name}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
     except RecursionError:
