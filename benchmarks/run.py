@@ -78,6 +78,10 @@ SCRIPTED_QUIZ = [
 
 PTY_ENV = {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", "NO_COLOR": "1"}
 
+# Installed users run from cached bytecode; with PYTHONDONTWRITEBYTECODE set, every recently edited module would
+# be compiled from source on every run. The warm-up run of each command writes the cache.
+CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -118,7 +122,7 @@ class Run:
 def run_once(argv: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
     """One run, output discarded: wall-clock seconds and peak RSS (wait4). An exit code not allowed stops the benchmark."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
     assert process.stderr is not None
     errors = process.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -221,7 +225,7 @@ def first_prompt_seconds(argv: list[str], text: str, cwd: Path) -> float:
     import pexpect
 
     started = time.perf_counter()
-    env = {**os.environ, **PTY_ENV}
+    env = {**CHILD_ENV, **PTY_ENV}
     child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
     try:
         child.expect(text)
@@ -317,7 +321,9 @@ def import_self_times(argv: list[str], runs: int = 5) -> dict[str, float]:
     """Milliseconds each module's own import takes (-X importtime self time), medians over a few runs."""
     samples: dict[str, list[int]] = {}
     for _ in range(runs):
-        completed = subprocess.run([sys.executable, "-X", "importtime", *argv], capture_output=True, text=True, check=False)
+        completed = subprocess.run(
+            [sys.executable, "-X", "importtime", *argv], capture_output=True, text=True, check=False, env=CHILD_ENV
+        )
         for line in completed.stderr.splitlines():
             parts = line.removeprefix("import time:").split("|")
             if len(parts) == 3 and parts[0].strip().isdigit():
