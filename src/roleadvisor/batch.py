@@ -23,7 +23,6 @@ import json
 import operator
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +32,7 @@ from typing import IO, Any, NamedTuple, Optional, TextIO
 from roleadvisor import engine
 from roleadvisor.answers import check_answer, split_choices
 from roleadvisor.errors import AnswerError, InputFileError
+from roleadvisor.files import atomic_output
 from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Condition, Not, Pack, Question, Recommended
 
 CSV_SUFFIXES = (".csv",)
@@ -122,17 +122,6 @@ def compile_condition(condition: Condition) -> Check:
     raise TypeError(f"not a condition: {condition!r}")
 
 
-def condition_questions(condition: Condition) -> Iterator[str]:
-    """The questions a condition reads."""
-    if isinstance(condition, AnswerIn):
-        yield condition.question
-    elif isinstance(condition, (AllOf, AnyOf)):
-        for part in condition.conditions:
-            yield from condition_questions(part)
-    elif isinstance(condition, Not):
-        yield from condition_questions(condition.condition)
-
-
 def _conditions(pack: Pack) -> Iterator[Condition]:
     whens = itertools.chain((q.when for q in pack.questions), (r.when for r in pack.course_rules + pack.roadmap_rules))
     return (when for when in whens if when is not None)
@@ -187,7 +176,7 @@ class CompiledPack:
         self.tie_order = tables.tie_order
         self.best_margin = tables.best_margin
         self.zero_points = (0,) * len(self.role_ids)
-        read = {q for condition in _conditions(pack) for q in condition_questions(condition)}
+        read = {q for condition in _conditions(pack) for q in engine.condition_questions(condition)}
         self.steps = tuple(self._step(question, read) for question in pack.questions)
         self.course_rules = _compile_rules(pack.course_rules)
         self.roadmap_rules = _compile_rules(pack.roadmap_rules)
@@ -657,30 +646,8 @@ def output_stream(output: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    except OSError as error:
-        raise InputFileError(f"{output}: cannot write ({error.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        os.chmod(temp_name, _new_file_mode(output))
-        os.replace(temp_name, output)
-    except BaseException as error:
-        Path(temp_name).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise InputFileError(f"{output}: cannot write ({error.strerror})") from None
-        raise
-
-
-def _new_file_mode(path: Path) -> int:
-    """The mode a plain open() would give (mkstemp makes files private): the old file's, or 0o666 less the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    with atomic_output(output) as stream:
+        yield stream
 
 
 @contextlib.contextmanager

@@ -155,18 +155,19 @@ def gate_question_ids(pack: Pack) -> tuple[str, ...]:
     named: set[str] = set()
     for question in pack.questions:
         if question.when is not None:
-            named.update(_condition_questions(question.when))
+            named.update(condition_questions(question.when))
     return tuple(q.id for q in pack.questions if q.id in named)
 
 
-def _condition_questions(condition: Condition) -> Iterator[str]:
+def condition_questions(condition: Condition) -> Iterator[str]:
+    """The questions a condition reads."""
     if isinstance(condition, AnswerIn):
         yield condition.question
     elif isinstance(condition, (AllOf, AnyOf)):
         for part in condition.conditions:
-            yield from _condition_questions(part)
+            yield from condition_questions(part)
     elif isinstance(condition, Not):
-        yield from _condition_questions(condition.condition)
+        yield from condition_questions(condition.condition)
 
 
 def answer_options(question: Question) -> Iterator[tuple[str, ...]]:

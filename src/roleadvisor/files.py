@@ -1,26 +1,46 @@
-"""Writing output files whole or not at all: a temp file in the same folder, then a rename."""
+"""Writing output files whole or not at all: a temp file in the same folder, renamed over the target at the end."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from roleadvisor.errors import InputFileError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A text stream whose content replaces `path` only if the block finishes without an error."""
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.chmod(temp_name, _new_file_mode(path))
         os.replace(temp_name, path)
-    except BaseException as exc:
+    except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
+        if isinstance(error, OSError):
+            raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
         raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    with atomic_output(path) as stream:
+        stream.write(text)
+
+
+def _new_file_mode(path: Path) -> int:
+    """The mode a plain open() would give (mkstemp makes files private): the old file's, or 0o666 less the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
