@@ -259,7 +259,7 @@ def collect_ids(value: Any) -> set[str]:
 
 
 ID_POOL = sorted(set().union(*(collect_ids(data) for data in SHIPPED.values())) | {"x", "Engineer", "yes", "", "two words"})
-OTHER_VALUES = st.sampled_from([None, 0, -3, 1.5, 10**12, "x", "yes", True, [], {}, ["a"], {"a": 1}, {"question": "goal", "in": ["x"]}])
+OTHER_VALUES = st.sampled_from([None, 0, -3, 1.5, 10**12, 10**400, float("nan"), float("inf"), "x", "yes", True, [], {}, ["a"], {"a": 1}, {"question": "goal", "in": ["x"]}])
 
 
 FITS = {
