@@ -367,6 +367,10 @@ PLANTED = [
         "questions.yaml: questions[4]: choice limits cannot be met: min 4, max 3, 12 choices", id="multi-select limits that cannot be met",
     ),
     pytest.param(
+        "questions.yaml", "when: {question: background, in: [software_developer, experienced_engineer]}", "when: {recommended: engineer}",
+        "questions.yaml: questions[1].when: a question's `when` cannot use `recommended`", id="recommended in a question's when",
+    ),
+    pytest.param(
         "questions.yaml", "\n  - id: deployment\n", "\n  - id: goal\n",
         "questions.yaml: questions[5].id: duplicate question id 'goal'", id="duplicate id",
     ),
@@ -568,6 +572,14 @@ def test_against_json_gives_before_after_and_change(engineer_heavier: Path) -> N
     assert engineer["change"] > 0
     assert engineer["change"] == pytest.approx(engineer["after"] - engineer["before"], abs=1e-5)
     assert data["against"]["pack"] == str(DATA)
+
+
+def test_against_a_pack_with_errors_says_there_is_no_comparison(pack_copy: Path) -> None:
+    edit(pack_copy / "questions.yaml", "\n  - id: deployment\n", "\n  - id: goal\n")
+    report = check_pack(DATA, against=pack_copy)
+    assert report.exit_code == 0
+    assert f"No comparison: {pack_copy} has 1 error(s)." in render_check(report, "text", False)
+    assert json.loads(render_check(report, "json", False))["diff"] is None
 
 
 def test_against_the_same_pack_changes_nothing(shipped: CheckReport) -> None:
