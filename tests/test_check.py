@@ -15,7 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 import roleadvisor.check as check
-from roleadvisor.check import CheckReport, OutcomeMap, bar, check_pack, render_check
+from roleadvisor.check import CheckReport, OutcomeMap, check_pack
+from roleadvisor.check_views import bar, render_check
 from roleadvisor.cli import app
 from roleadvisor.engine import (
     answer_options,
@@ -85,7 +86,7 @@ def test_every_shipped_answer_set_gets_the_roadmap(shipped: CheckReport) -> None
 
 
 def test_analysis_does_not_import_rich() -> None:
-    code = "import sys; from roleadvisor.check import check_pack, render_check; render_check(check_pack(None), 'text', True); print('rich' in sys.modules)"
+    code = "import sys; from roleadvisor.check import check_pack; from roleadvisor.check_views import render_check; render_check(check_pack(None), 'text', True); print('rich' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 

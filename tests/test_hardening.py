@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from roleadvisor.check import check_pack, render_check
+from roleadvisor.check import check_pack
+from roleadvisor.check_views import render_check
 from roleadvisor.cli import app
 from roleadvisor.errors import PackError
 from roleadvisor.loader import PACK_FILES, load_pack

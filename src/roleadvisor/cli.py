@@ -255,7 +255,8 @@ def check(
 
     Exit 0 when clean, 1 when there are errors, 2 when the pack cannot be loaded.
     """
-    from roleadvisor.check import check_pack, render_check
+    from roleadvisor.check import check_pack
+    from roleadvisor.check_views import render_check
 
     report = check_pack(data, against=against, sample_size=sample, seed=seed)
     _emit(render_check(report, fmt.value, _color()))
