@@ -250,3 +250,17 @@ def test_engine_scores_a_pack_with_three_roles(tmp_path: Path, pack_copy: Path) 
     assert result.recommendation.role == "researcher"
     assert 0 < result.recommendation.confidence <= 1
     assert any(w.role != "researcher" for w in result.what_if)
+
+
+def test_too_many_gate_branches_fall_back_to_a_bound_that_still_caps_confidence(
+    pack_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roleadvisor import engine
+
+    exact = engine.tables(load_pack(pack_copy)).best_margin
+    monkeypatch.setattr(engine, "MAX_GATE_BRANCHES", 1)
+    loose_pack = load_pack(pack_copy)  # a new pack object, so its tables are built afresh
+    loose = engine.tables(loose_pack).best_margin
+    assert all(b >= a for a, b in zip(exact, loose, strict=True)) and loose != exact
+    for persona in (STUDENT_PORTFOLIO, OWNS_RELIABLE_SYSTEMS, TORN_BETWEEN_APPS_AND_PLATFORMS):
+        assert 0.0 <= score_answers(loose_pack, persona).recommendation.confidence <= 1.0

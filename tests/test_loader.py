@@ -143,3 +143,8 @@ def test_load_reports_how_many_more_problems_there_are(pack_copy: Path) -> None:
     edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
     edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
     assert "(and 1 more; run 'roleadvisor check')" in error_for(pack_copy)
+
+
+def test_absurd_weight_points_are_a_problem(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {engineer: {points: 40000,")
+    assert error_for(pack_copy) == "questions.yaml: questions[2].choices[2].weights.engineer.points: 40000 is outside -1000..1000"

@@ -8,7 +8,7 @@ ignored.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -214,22 +214,33 @@ def best_gain(question: Question, vectors: Mapping[str, tuple[int, ...]], role: 
     return sum(chosen)
 
 
+# Beyond this many combinations of gate answers, confidence uses a looser (still valid) bound.
+MAX_GATE_BRANCHES = 10_000
+
+
 def _best_margin(pack: Pack, t: _Tables, role: int) -> int:
     """Largest achievable (role - best other) total; exact for two roles, an upper bound beyond."""
     others = [i for i in range(len(t.role_ids)) if i != role]
     if not others:
         return 0
+    branches = list(itertools.islice(gate_assignments(pack), MAX_GATE_BRANCHES + 1))
+    if len(branches) > MAX_GATE_BRANCHES:
+        # Treating every question as free and shown can only overstate the best margin.
+        return _margin_bound(t, {}, pack.questions, role, others)
     gate_ids = set(gate_question_ids(pack))
-    best: int | None = None
-    for assigned in gate_assignments(pack):
-        fixed = _sum_vectors(t, assigned, len(t.role_ids))
-        free = [q for q in pack.questions if q.id not in gate_ids and is_visible(q, assigned)]
-        margin = min(
-            fixed[role] - fixed[other] + sum(best_gain(q, t.vectors[q.id], role, other) for q in free)
-            for other in others
-        )
-        best = margin if best is None else max(best, margin)
-    return best or 0
+    return max(
+        _margin_bound(t, assigned, [q for q in pack.questions if q.id not in gate_ids and is_visible(q, assigned)], role, others)
+        for assigned in branches
+    )
+
+
+def _margin_bound(t: _Tables, fixed_answers: Answers, free: Iterable[Question], role: int, others: list[int]) -> int:
+    """With some answers fixed and the rest free: the most `role` can lead its closest rival by."""
+    fixed = _sum_vectors(t, fixed_answers, len(t.role_ids))
+    free = tuple(free)
+    return min(
+        fixed[role] - fixed[other] + sum(best_gain(q, t.vectors[q.id], role, other) for q in free) for other in others
+    )
 
 
 def _sum_vectors(t: _Tables, answers: Answers, size: int) -> list[int]:

@@ -45,6 +45,7 @@ from roleadvisor.yamlfile import read_data_file
 
 PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
+MAX_POINTS = 1000  # a weight beyond this is a typo, not a judgement
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -361,7 +362,10 @@ class _PackBuilder:
                 card = f.identifier(w["card"], f"{wpath}.card")
                 f.reference(str(role_id), role_ids, wpath, "role")
                 f.reference(card, card_ids, f"{wpath}.card", "card")
-                weights.append(Weight(str(role_id), f.integer(w["points"], f"{wpath}.points"), card))
+                points = f.integer(w["points"], f"{wpath}.points")
+                if abs(points) > MAX_POINTS:
+                    f.problem(f"{wpath}.points", f"{points} is outside -{MAX_POINTS}..{MAX_POINTS}")
+                weights.append(Weight(str(role_id), points, card))
             choices.append(Choice(f.identifier(c["id"], f"{cpath}.id"), f.text(c["label"], f"{cpath}.label"), tuple(weights)))
         f.unique((c.id for c in choices), f"{path}.choices", "choice")
         if not choices:
