@@ -22,7 +22,13 @@ ENV = {"COLUMNS": "80", "NO_COLOR": "1", "ROLEADVISOR_DATA": None}
 
 
 def run_example(command: str) -> str:
-    result = CliRunner().invoke(app, shlex.split(command), env=ENV)
+    """Run a README command from the repository folder, as the README's reader would."""
+    here = os.getcwd()
+    os.chdir(README.parent)
+    try:
+        result = CliRunner().invoke(app, shlex.split(command), env=ENV)
+    finally:
+        os.chdir(here)
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
@@ -36,7 +42,7 @@ def test_readme_has_examples() -> None:
 
 
 @pytest.mark.parametrize(("command", "output"), examples(), ids=[c.split()[0] for c, _ in examples()])
-def test_readme_example_output_is_current(command: str, output: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_example_output_is_current(command: str, output: str) -> None:
     assert run_example(command) == output, "README is stale: run `python tests/test_readme.py --update`"
 
 
