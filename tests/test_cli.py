@@ -255,3 +255,23 @@ def test_ctrl_c_outside_the_quiz_exits_130_quietly(runner: CliRunner, monkeypatc
     result = run(runner, "compare")
     assert result.exit_code == 130
     assert result.stderr == "Cancelled.\n"
+
+
+def test_a_reader_that_stops_early_gets_a_quiet_exit(tmp_path: Path) -> None:
+    """`roleadvisor batch big.csv | head -1`: no traceback, no 'Exception ignored' noise."""
+    import subprocess
+    import sys
+
+    rows = tmp_path / "big.csv"
+    row = "student,undecided,balanced,rag_apps,shared,application_level,document_qa\n"
+    rows.write_text("background,goal,work_style,interests,deployment,model_depth,first_project\n" + row * 50_000)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "roleadvisor", "batch", str(rows)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.readline().startswith(b"role,confidence")
+    child.stdout.close()
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 0
+    assert "Traceback" not in errors and "Exception" not in errors

@@ -7,6 +7,7 @@ they become a stderr line and an exit code.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import tempfile
 import traceback
@@ -81,7 +82,8 @@ def _reports_errors(command: F) -> F:
             typer.echo("Cancelled.", err=True)
             raise typer.Exit(130) from None
         except BrokenPipeError:
-            sys.stderr.close()  # the reader went away (`| head`); nothing more to say
+            # The reader went away (`| head`): point stdout at /dev/null so the exit flush stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
         except Exception as error:  # noqa: BLE001 - last resort: never a bare traceback
             if _debug:
