@@ -14,21 +14,40 @@ from roleadvisor.errors import InputFileError
 
 @contextlib.contextmanager
 def atomic_output(path: Path) -> Iterator[TextIO]:
-    """A text stream whose content replaces `path` only if the block finishes without an error."""
+    """A text stream whose content replaces `path` only if the block finishes without an error.
+
+    A symlink is followed (the file it points at is replaced, the link kept). A device or pipe
+    (/dev/null, /dev/stdout, a FIFO) cannot be replaced, so it is written to directly.
+    """
+    if path.exists() and not path.is_file():
+        with _opened_for_writing(path) as stream:
+            yield stream
+        return
+    target = Path(os.path.realpath(path))
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
         raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             yield stream
-        os.chmod(temp_name, _new_file_mode(path))
-        os.replace(temp_name, path)
+        os.chmod(temp_name, _new_file_mode(target))
+        os.replace(temp_name, target)
     except BaseException as error:
         Path(temp_name).unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
         raise
+
+
+@contextlib.contextmanager
+def _opened_for_writing(path: Path) -> Iterator[TextIO]:
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
+    with stream:
+        yield stream
 
 
 def write_atomic(path: Path, text: str) -> None:
