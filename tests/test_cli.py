@@ -102,9 +102,20 @@ def test_faq_filters_by_words(runner: CliRunner) -> None:
     assert [e["id"] for e in data["faq"]] == ["students"]
 
 
-def test_faq_without_a_match_exits_2(runner: CliRunner) -> None:
+def test_faq_without_a_match_exits_1_like_grep(runner: CliRunner) -> None:
     result = run(runner, "faq", "kubernetes")
-    assert result.exit_code == 2 and "no FAQ entry matches 'kubernetes'" in result.stderr
+    assert result.exit_code == 1 and result.stderr == "No FAQ entry contains all of: kubernetes\n"
+    assert result.stdout == ""
+
+
+def test_faq_takes_several_words_unquoted(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "faq", "course", "roadmap", "-f", "json").stdout)
+    assert [e["id"] for e in data["faq"]] == ["course_or_roadmap", "replaces_course"]
+
+
+def test_compare_accepts_a_roles_title(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "compare", "AI Engineer", "ai developer", "-f", "json").stdout)
+    assert [r["id"] for r in data["roles"]] == ["engineer", "developer"]
 
 
 def test_guide_shows_cards_with_the_role_they_favour(runner: CliRunner) -> None:
@@ -275,3 +286,25 @@ def test_a_reader_that_stops_early_gets_a_quiet_exit(tmp_path: Path) -> None:
     errors = child.stderr.read().decode()
     assert child.wait(timeout=60) == 0
     assert "Traceback" not in errors and "Exception" not in errors
+
+
+def test_output_into_a_missing_folder_fails_before_any_output(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, *QUIZ_JSON, "--save-answers", str(tmp_path / "missing" / "a.yaml"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"no folder {tmp_path / 'missing'}" in result.stderr
+
+
+def test_output_and_saved_answers_cannot_share_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    same = tmp_path / "same.out"
+    result = run(runner, *QUIZ_JSON, "--output", str(same), "--save-answers", str(same))
+    assert result.exit_code == 2
+    assert "--output and --save-answers name the same file" in result.stderr
+    assert not same.exists()
+
+
+def test_an_answer_to_a_question_not_asked_is_ignored_with_a_note(runner: CliRunner) -> None:
+    student = [a.replace("background=experienced_engineer", "background=student") for a in QUIZ_JSON]
+    result = run(runner, *student)
+    assert "production_experience" not in json.loads(result.stdout)["answers"]
+    assert "note: 'production_experience' is not asked for these answers, so its answer was ignored" in result.stderr

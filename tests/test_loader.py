@@ -142,9 +142,24 @@ def test_course_rule_naming_an_unknown_course_is_named(pack_copy: Path) -> None:
 def test_load_reports_how_many_more_problems_there_are(pack_copy: Path) -> None:
     edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
     edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
-    assert "(and 1 more; run 'roleadvisor check')" in error_for(pack_copy)
+    assert "(and 1 more; run 'roleadvisor check --data" in error_for(pack_copy)
 
 
 def test_absurd_weight_points_are_a_problem(pack_copy: Path) -> None:
     edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {engineer: {points: 40000,")
     assert error_for(pack_copy) == "questions.yaml: questions[2].choices[2].weights.engineer.points: 40000 is outside -1000..1000"
+
+
+def test_a_file_given_as_the_pack_folder_is_named_as_such(pack_copy: Path) -> None:
+    assert error_for(pack_copy / "roles.yaml") == f"{pack_copy / 'roles.yaml'}: is not a pack folder"
+
+
+def test_a_fractional_weight_shows_its_value(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {engineer: {points: 4.5,")
+    assert error_for(pack_copy).endswith("weights.engineer.points: expected a whole number, got 4.5")
+
+
+def test_the_check_hint_names_the_pack_folder(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
+    edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
+    assert f"run 'roleadvisor check --data {pack_copy}'" in error_for(pack_copy)

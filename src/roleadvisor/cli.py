@@ -19,7 +19,7 @@ from typing import Annotated, Any, Optional, TypeVar
 import typer
 
 from roleadvisor import __version__
-from roleadvisor.errors import AnswerError, Cancelled, RoleAdvisorError, UsageError
+from roleadvisor.errors import AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
 from roleadvisor.pack import Pack
 
 app = typer.Typer(
@@ -115,6 +115,16 @@ def _emit(text: str, output: Optional[Path] = None) -> None:
     typer.echo(f"Wrote {output}", err=True)
 
 
+def _check_destinations(*paths: Optional[Path]) -> None:
+    """Fail before any work if an output file could not be written, or two outputs are the same file."""
+    given = [path for path in paths if path is not None]
+    for path in given:
+        if not path.parent.is_dir():
+            raise InputFileError(f"{path}: cannot write (no folder {path.parent})")
+    if len({path.resolve() for path in given}) < len(given):
+        raise UsageError(f"{given[0]}: --output and --save-answers name the same file")
+
+
 def _color(output: Optional[Path] = None) -> bool:
     from roleadvisor.render import use_color
 
@@ -153,6 +163,7 @@ def quiz(
     from roleadvisor.engine import missing_questions, score_answers
     from roleadvisor.render import render_result
 
+    _check_destinations(output, save_answers)
     pack = _pack(data)
     answers = collect_answers(pack, answers_file, answer or ())
     # Prompts need a keyboard and a screen: stdout, or stderr when stdout is redirected to a file.
@@ -167,6 +178,8 @@ def quiz(
             "or run at a terminal without --no-input)"
         )
     result = score_answers(pack, answers)
+    for question_id in answers.keys() - result.answers.keys():
+        typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
     _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
     if save_answers is not None:
         from roleadvisor.files import write_atomic
@@ -178,12 +191,15 @@ def quiz(
 @app.command()
 @_reports_errors
 def compare(
-    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", help="Roles to compare, by id or alias (default: developer engineer).", show_default=False)] = None,
+    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", show_default=False, hidden=True)] = None,
     section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
     fmt: FormatOption = Format.text,
     data: DataOption = None,
 ) -> None:
-    """Compare roles side by side: factors, skills, tools and projects."""
+    """Compare roles side by side: factors, skills, tools and projects.
+
+    ROLE is a role id, alias or title, any case (default: developer engineer); columns follow the order given.
+    """
     from roleadvisor.render import render_compare
     from roleadvisor.views import SECTIONS
 
@@ -230,17 +246,22 @@ def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
 @app.command()
 @_reports_errors
 def faq(
-    query: Annotated[Optional[str], typer.Argument(help="Only entries containing these words.", show_default=False)] = None,
+    words: Annotated[Optional[list[str]], typer.Argument(metavar="WORD", show_default=False, hidden=True)] = None,
     fmt: FormatOption = Format.text,
     data: DataOption = None,
 ) -> None:
-    """Frequently asked questions, optionally filtered by words."""
+    """Frequently asked questions; with WORDs, only the entries that contain all of them.
+
+    Exit 1 when no entry matches.
+    """
     from roleadvisor.render import render_faq
     from roleadvisor.views import faq_matches
 
     pack = _pack(data)
+    query = " ".join(words or ())
     if not faq_matches(pack, query):
-        raise UsageError(f"no FAQ entry matches {query!r}")
+        typer.echo(f"No FAQ entry contains all of: {query}", err=True)
+        raise typer.Exit(1)
     _emit(render_faq(pack, query, fmt.value, _color()))
 
 
@@ -268,12 +289,17 @@ def check(
 @app.command()
 @_reports_errors
 def batch(
-    input_file: Annotated[str, typer.Argument(metavar="INPUT", help="CSV or JSONL of answers (by extension), or - for stdin.")],
+    input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results here instead of stdout.", show_default=False)] = None,
     fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the input's).", show_default=False)] = None,
     data: DataOption = None,
 ) -> None:
     """Score every row of an intake export: one result row per input row, in order.
+
+    INPUT is a .csv or .jsonl file, or - for stdin. CSV: a header row of question ids (see `quiz --help`),
+    choices of a multi-choice cell separated by ';', an empty cell for no answer. JSONL: one answers object
+    per line. Other columns (a name, an id) are carried through; then come role, confidence, label,
+    next_course, roadmap, score_<role> and error. Blank lines are skipped.
 
     Exit 0 when every row scored, 1 when some rows had errors, 2 when the input cannot be read.
     """

@@ -80,7 +80,8 @@ def load_pack(directory: Path | str | None = None) -> Pack:
     reading = read_pack(directory)
     if reading.problems:
         extra = len(reading.problems) - 1
-        more = f" (and {extra} more; run 'roleadvisor check')" if extra else ""
+        check = "roleadvisor check" if directory is None else f"roleadvisor check --data {directory}"
+        more = f" (and {extra} more; run '{check}')" if extra else ""
         raise PackError(f"{reading.problems[0]}{more}")
     return reading.pack
 
@@ -89,7 +90,7 @@ def read_pack(directory: Path | str | None = None) -> PackReading:
     """Read a pack, raising PackError on structural errors and returning its problems."""
     folder = Path(directory) if directory is not None else default_data_dir()
     if not folder.is_dir():
-        raise PackError(f"{folder}: pack folder not found")
+        raise PackError(f"{folder}: is not a pack folder" if folder.exists() else f"{folder}: pack folder not found")
     builder = _PackBuilder(folder)
     return PackReading(builder.build(), tuple(builder.problems))
 
@@ -160,7 +161,8 @@ class _File:
 
     def integer(self, value: object, path: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+            got = repr(value) if isinstance(value, float) else _kind(value)
+            raise self.fail(path, f"expected a whole number, got {got}")
         return value
 
     def number(self, value: object, path: str) -> float:

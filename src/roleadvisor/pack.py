@@ -189,10 +189,10 @@ class Pack:
         raise KeyError(role_id)
 
     def role_named(self, name: str) -> Role | None:
-        """A role by id or alias, ignoring case."""
+        """A role by id, alias or title, ignoring case."""
         wanted = name.strip().lower()
         for role in self.roles:
-            if wanted == role.id or wanted in role.aliases:
+            if wanted in (role.id, role.title.lower()) or wanted in role.aliases:
                 return role
         return None
 
