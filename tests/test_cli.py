@@ -308,3 +308,26 @@ def test_an_answer_to_a_question_not_asked_is_ignored_with_a_note(runner: CliRun
     result = run(runner, *student)
     assert "production_experience" not in json.loads(result.stdout)["answers"]
     assert "note: 'production_experience' is not asked for these answers, so its answer was ignored" in result.stderr
+
+
+TIED = [
+    "quiz", "--no-input", "-a", "background=student", "-a", "goal=undecided", "-a", "work_style=balanced",
+    "-a", "interests=evaluation,rag_apps", "-a", "deployment=shared", "-a", "model_depth=serving_and_evaluation",
+    "-a", "first_project=production_rag",
+]
+
+
+def test_report_says_how_many_what_ifs_it_left_out(runner: CliRunner) -> None:
+    total = len(json.loads(run(runner, *TIED, "-f", "json").stdout)["what_if"])
+    assert f"... and {total - 3} more (--explain or --format json lists them all)" in run(runner, *TIED).stdout
+
+
+def test_explain_lists_every_what_if(runner: CliRunner) -> None:
+    out = run(runner, *TIED, "--explain", "-f", "markdown").stdout
+    total = len(json.loads(run(runner, *TIED, "-f", "json").stdout)["what_if"])
+    what_ifs = out.split("## What would change it")[1].split("##")[0]
+    assert what_ifs.count("\n- ") == total and "more (--explain" not in out
+
+
+def test_a_tie_is_explained_in_the_report(runner: CliRunner) -> None:
+    assert "The scores are tied, and a tie goes to AI Developer" in run(runner, *TIED).stdout

@@ -233,6 +233,27 @@ def _reason_line(pack: Pack, c: Any) -> str:
 
 TOP_REASONS = 3
 TOP_WHAT_IFS = 3
+NO_FLIP = "No single answer change would flip this recommendation."
+
+
+def _shown(lines: list[str], total: int) -> list[str]:
+    """The lines shown, plus a pointer to the rest when some were left out."""
+    if total > len(lines):
+        lines = [*lines, f"... and {total - len(lines)} more (--explain or --format json lists them all)"]
+    return lines
+
+
+def _reason_lines(pack: Pack, result: Result, explain: bool) -> list[str]:
+    reasons = result.reasons if explain else result.reasons[:TOP_REASONS]
+    lines = _shown([_reason_line(pack, c) for c in reasons], len(result.reasons))
+    if _is_tie(result):
+        lines.append(f"The scores are tied, and a tie goes to {result.recommendation.title} (the pack's tie-break order).")
+    return lines
+
+
+def _what_if_lines(pack: Pack, result: Result, explain: bool) -> list[str]:
+    what_ifs = result.what_if if explain else result.what_if[:TOP_WHAT_IFS]
+    return _shown([_what_if_line(pack, w) for w in what_ifs], len(result.what_if))
 
 
 def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None) -> str:
@@ -248,11 +269,9 @@ def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
     out = [f"# Recommendation: {rec.title}\n", f"Confidence: {rec.confidence:.0%} ({rec.label})\n"]
     out.append(_md_table(["Role", "Score"], [[pack.role(r).title, str(s)] for r, s in result.scores.items()]))
     out.append("## Why\n")
-    out += [f"- {_reason_line(pack, c)}" for c in result.reasons[:TOP_REASONS]] or ["- No answer favoured one role."]
-    if _is_tie(result):
-        out.append(f"- The scores are tied, and a tie goes to {rec.title} (the pack's tie-break order).")
+    out += [f"- {line}" for line in _reason_lines(pack, result, explain)] or ["- No answer favoured one role."]
     out.append("\n## What would change it\n")
-    out += [f"- {_what_if_line(pack, w)}" for w in result.what_if[:TOP_WHAT_IFS]] or ["- No single answer change would flip it."]
+    out += [f"- {line}" for line in _what_if_lines(pack, result, explain)] or [f"- {NO_FLIP}"]
     out.append("")
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
     header, rows = _compare_rows(data, "factors")
@@ -314,12 +333,9 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
         Text(""),
         Text("Why", style="bold"),
     ]
-    reasons = [_reason_line(pack, c) for c in result.reasons[:TOP_REASONS]]
-    if _is_tie(result):
-        reasons.append(f"The scores are tied, and a tie goes to {rec.title} (the pack's tie-break order).")
-    parts.append(_bullets(reasons, "No answer favoured one role."))
+    parts.append(_bullets(_reason_lines(pack, result, explain), "No answer favoured one role."))
     parts.append(Text("What would change it", style="bold"))
-    parts.append(_bullets([_what_if_line(pack, w) for w in result.what_if[:TOP_WHAT_IFS]], "No single answer change would flip this recommendation."))
+    parts.append(_bullets(_what_if_lines(pack, result, explain), NO_FLIP))
     blocks: list[RenderableType] = [Panel(Group(*parts), title="Your recommendation", title_align="left")]
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
     blocks += compare_tables(data, ("factors",), highlight=rec.role)
