@@ -163,3 +163,10 @@ def test_the_check_hint_names_the_pack_folder(pack_copy: Path) -> None:
     edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
     edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
     assert f"run 'roleadvisor check --data {pack_copy}'" in error_for(pack_copy)
+
+
+def test_question_texts_fit_an_80_column_terminal(pack: Pack) -> None:
+    for question in pack.questions:
+        assert len(f"[8/8] {question.prompt}") <= 78, question.id
+        assert len(f"  {question.help}") <= 78, question.id
+        assert all(len(f" » ○ {choice.label}") <= 78 for choice in question.choices), question.id
