@@ -111,7 +111,13 @@ def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: s
         for i, name in enumerate(header):
             role = data["roles"][i - offset]["id"] if i >= offset else None
             picked = role is not None and role == highlight
-            table.add_column(f"{name} (recommended)" if picked else name, style="bold green" if picked else None, ratio=1 if i < offset else 2)
+            # overflow="fold": a narrow terminal breaks long words rather than cutting them off with "…".
+            table.add_column(
+                f"{name} (recommended)" if picked else name,
+                style="bold green" if picked else None,
+                ratio=1 if i < offset else 2,
+                overflow="fold",
+            )
         for row in rows:
             table.add_row(*row)
         tables.append(table)
@@ -143,8 +149,12 @@ def render_roles(pack: Pack, fmt: str, color: bool) -> str:
     return draw(blocks, color)
 
 
-def _course_lines(course: Course) -> str:
-    return f"{course.title} ({course.id})\n  For: {course.audience}"
+def _course_block(course: Course) -> RenderableType:
+    """Who a course is for, indented so that wrapped lines stay under the first."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    return Padding(Text(course.audience), (0, 0, 0, 2))
 
 
 def render_courses(pack: Pack, fmt: str, color: bool) -> str:
@@ -158,10 +168,12 @@ def render_courses(pack: Pack, fmt: str, color: bool) -> str:
         return "\n".join(lines) + "\n"
     from rich.text import Text
 
-    blocks: list[RenderableType] = [Text("Courses", style="bold underline")]
-    blocks += [Text(_course_lines(c)) for c in pack.courses]
-    blocks += [Text("\nRoadmaps", style="bold underline")]
-    blocks += [Text(_course_lines(r)) for r in pack.roadmaps]
+    blocks: list[RenderableType] = []
+    for heading, items in (("Courses", pack.courses), ("Roadmaps", pack.roadmaps)):
+        blocks.append(Text(heading, style="bold underline"))
+        for course in items:
+            blocks += [Text.assemble((course.title, "bold"), f" ({course.id})"), _course_block(course)]
+        blocks.append(Text(""))
     return draw(blocks, color)
 
 
@@ -286,7 +298,7 @@ def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
 def _next_steps_markdown(result: Result) -> str:
     lines = ["## Next steps\n"]
     if result.next_course:
-        lines.append(f"1. **Next course: {result.next_course.title}** — for: {result.next_course.audience}")
+        lines.append(f"1. **Next course: {result.next_course.title}** — {result.next_course.audience}")
     if result.roadmap:
         lines.append(f"2. **Then: {result.roadmap.title}** — {result.roadmap.audience}")
     return "\n".join(lines) + "\n"
@@ -339,20 +351,15 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
     blocks: list[RenderableType] = [Panel(Group(*parts), title="Your recommendation", title_align="left")]
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
     blocks += compare_tables(data, ("factors",), highlight=rec.role)
-    steps = Text()
-    if result.next_course:
-        steps.append("Next course: ", style="bold")
-        steps.append(f"{result.next_course.title}\n", style="bold cyan")
-        steps.append(f"  For: {result.next_course.audience}\n")
-    if result.roadmap:
-        steps.append("Then: ", style="bold")
-        steps.append(f"{result.roadmap.title}\n", style="bold cyan")
-        steps.append(f"  {result.roadmap.audience}")
-    blocks.append(Panel(steps, title="Next steps", title_align="left"))
+    steps: list[RenderableType] = []
+    for heading, course in (("Next course: ", result.next_course), ("Then: ", result.roadmap)):
+        if course is not None:
+            steps += [Text.assemble((heading, "bold"), (course.title, "bold cyan")), _course_block(course)]
+    blocks.append(Panel(Group(*steps), title="Next steps", title_align="left"))
     if explain:
         table = Table(title="Every contribution", expand=True)
         for name in ("Question", "Answer", "Role", "Points", "Card"):
-            table.add_column(name, justify="right" if name == "Points" else "left")
+            table.add_column(name, justify="right" if name == "Points" else "left", overflow="fold")
         for c in result.contributions:
             table.add_row(c.question, c.choice, c.role, str(c.points), c.card)
         blocks.append(table)
