@@ -305,6 +305,8 @@ def batch(
     """
     from roleadvisor.batch import run_batch
 
+    if input_file == "-" and sys.stdin.isatty():
+        typer.echo("Reading rows from the keyboard; end with Ctrl-D.", err=True)
     show_progress = input_file != "-" and sys.stderr.isatty()
     summary = run_batch(_pack(data), input_file, output=output, fmt=fmt.value if fmt else None, progress=show_progress)
     typer.echo(summary.message, err=True)
