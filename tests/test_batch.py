@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from roleadvisor import engine
-from roleadvisor.batch import run_batch
+from roleadvisor.batch import JsonlSink, run_batch
 from roleadvisor.cli import app
 from roleadvisor.pack import Pack
 
@@ -35,6 +35,7 @@ STUDENT_ANSWERS = {
     "model_depth": ("application_level",),
     "first_project": ("study_assistant",),
 }
+STUDENT_JSON = json.dumps({q: list(c) for q, c in STUDENT_ANSWERS.items()})
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -204,6 +205,27 @@ def test_blank_lines_are_skipped_but_counted_in_row_numbers(runner: CliRunner, t
     assert rows[1]["error"].startswith("row 5: ")
 
 
+def test_blank_rows_are_not_counted_in_the_summary(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", f"{HEADER}\n\n1,A,{STUDENT}\n,,,,,,,,,\n  , ,\n")
+    code, out, err = batch(runner, str(path))
+    assert (code, len(rows_of(out)), err) == (0, 1, "Scored 1 row.\n")
+
+
+@pytest.mark.parametrize(
+    ("cell", "hinted"),
+    [('"prompt_design,rag_apps"', True), ('"prompt_design, rag_apps"', True), ('"fame,rag_apps"', False)],
+    ids=["comma", "comma-space", "not-all-choices"],
+)
+def test_comma_separated_choices_in_a_cell_get_a_separator_hint(
+    runner: CliRunner, tmp_path: Path, cell: str, hinted: bool
+) -> None:
+    path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT.replace('prompt_design;rag_apps', cell)}\n")
+    _, out, _ = batch(runner, str(path))
+    error = rows_of(out)[0]["error"]
+    assert "unknown choice" in error
+    assert error.endswith("(separate choices with ';' in a CSV cell)") == hinted
+
+
 # Columns
 
 
@@ -231,6 +253,22 @@ def test_result_columns_in_the_input_are_replaced_not_repeated(runner: CliRunner
     header, row = out.splitlines()[0], rows_of(out)[0]
     assert header.count("role") == 1 and header.count("error") == 1
     assert (row["role"], row["error"]) == ("developer", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "note"),
+    [
+        ("in.csv", f"{HEADER},role,error\n1,A,{STUDENT},engineer,old\n2,B,{STUDENT},,\n", "Input columns role, error were"),
+        ("in.jsonl", f'{{"role": "x", {STUDENT_JSON[1:]}\n{{"role": "y", {STUDENT_JSON[1:]}\n', "Input column role was"),
+    ],
+    ids=["csv", "jsonl"],
+)
+def test_replaced_result_columns_are_named_once_in_the_summary(
+    runner: CliRunner, tmp_path: Path, name: str, text: str, note: str
+) -> None:
+    path = write(tmp_path, name, text)
+    _, _, err = batch(runner, str(path))
+    assert err == f"Scored 2 rows. {note} replaced by results.\n"
 
 
 def test_duplicate_question_column_is_refused(runner: CliRunner, tmp_path: Path) -> None:
@@ -306,6 +344,39 @@ def test_jsonl_value_that_is_not_a_choice_is_flagged(runner: CliRunner, tmp_path
     path = write(tmp_path, "in.jsonl", json.dumps(answers) + "\n")
     _, out, _ = batch(runner, str(path))
     assert jsonl_of(out)[0]["error"] == "row 1: 'goal': expected a choice id or a list of choice ids"
+
+
+def test_jsonl_key_written_twice_is_a_row_error_naming_it(runner: CliRunner, tmp_path: Path) -> None:
+    twice = STUDENT_JSON.replace('"goal": ', '"goal": "undecided", "goal": ')
+    path = write(tmp_path, "in.jsonl", f"{twice}\n{STUDENT_JSON}\n")
+    code, out, _ = batch(runner, str(path))
+    assert (code, [row["error"] for row in jsonl_of(out)]) == (1, ["row 1: duplicate key 'goal'", None])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("NaN", "row 1: not valid JSON (NaN is not a JSON number)"),
+        ("Infinity", "row 1: not valid JSON (Infinity is not a JSON number)"),
+        ("-Infinity", "row 1: not valid JSON (-Infinity is not a JSON number)"),
+        ("1e999", "row 1: the number 1e999 is out of range"),
+        ("1" * 5000, "row 1: a number has too many digits"),
+    ],
+    ids=["nan", "infinity", "minus-infinity", "overflow", "huge-int"],
+)
+def test_jsonl_number_that_is_not_json_is_a_row_error(
+    runner: CliRunner, tmp_path: Path, value: str, message: str
+) -> None:
+    path = write(tmp_path, "in.jsonl", f'{{"weight": {value}, {STUDENT_JSON[1:]}\n{STUDENT_JSON}\n')
+    code, out, _ = batch(runner, str(path))
+    rows = [json.loads(line, parse_constant=pytest.fail) for line in out.splitlines()]
+    assert (code, [row["error"] for row in rows]) == (1, [message, None])
+
+
+def test_jsonl_writer_refuses_nan_rather_than_write_invalid_json() -> None:
+    sink = JsonlSink(io.StringIO(), None, ("confidence",))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        sink.write({}, [float("nan")])
 
 
 def test_jsonl_to_csv_uses_the_first_rows_fields_as_columns(runner: CliRunner, tmp_path: Path) -> None:
@@ -393,10 +464,55 @@ def test_output_file_gets_the_permissions_a_plain_write_would(runner: CliRunner,
     assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
 
 
-def test_output_replaces_its_own_input_safely(runner: CliRunner, tmp_path: Path) -> None:
-    path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n")
-    batch(runner, str(path), "--output", str(path))
-    assert rows_of(path.read_text())[0]["role"] == "developer"
+def same_file_as(path: Path, spelling: str) -> Path:
+    """`path` itself, or another name for the same file."""
+    other = path.with_name("other.csv")
+    if spelling == "same":
+        return path
+    if spelling == "roundabout":
+        return path.parent / ".." / path.parent.name / path.name
+    if spelling == "hard-link":
+        os.link(path, other)
+    else:
+        other.symlink_to(path)
+    return other
+
+
+@pytest.mark.parametrize("content", [f"{HEADER}\n1,A,{STUDENT}\n", ""], ids=["readable", "unreadable"])
+@pytest.mark.parametrize("spelling", ["same", "roundabout", "hard-link", "symlink"])
+def test_output_that_is_the_input_is_refused_before_reading(
+    runner: CliRunner, tmp_path: Path, content: str, spelling: str
+) -> None:
+    path = write(tmp_path, "in.csv", content)
+    target = same_file_as(path, spelling)
+    code, _, err = batch(runner, str(path), "--output", str(target))
+    assert (code, err) == (2, f"roleadvisor: {path}: --output is the input file; write the results elsewhere\n")
+    assert path.read_text() == content
+
+
+@pytest.mark.parametrize(
+    ("input_name", "output_name", "args", "kind"),
+    [
+        ("in.csv", "out.jsonl", [], "jsonl"),
+        ("in.csv", "out.ndjson", [], "jsonl"),
+        ("in.csv", "out.JSON", [], "jsonl"),
+        ("in.jsonl", "out.csv", [], "csv"),
+        ("in.csv", "out.txt", [], "csv"),
+        ("in.jsonl", "out", [], "jsonl"),
+        ("in.csv", "out.jsonl", ["--format", "csv"], "csv"),
+    ],
+    ids=["csv-to-jsonl", "ndjson", "json-upper-case", "jsonl-to-csv", "other-extension", "no-extension", "format-wins"],
+)
+def test_output_format_follows_the_output_extension_unless_given(
+    runner: CliRunner, tmp_path: Path, input_name: str, output_name: str, args: list[str], kind: str
+) -> None:
+    text = f"{HEADER}\n1,A,{STUDENT}\n" if input_name.endswith(".csv") else STUDENT_JSON + "\n"
+    path = write(tmp_path, input_name, text)
+    target = tmp_path / output_name
+    batch(runner, str(path), "--output", str(target), *args)
+    written = target.read_text()
+    rows = jsonl_of(written) if kind == "jsonl" else rows_of(written)
+    assert rows[0]["role"] == "developer"
 
 
 @pytest.mark.parametrize(
@@ -447,6 +563,8 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.csv", b"", "no header row"),
         ("in.csv", b"\n\n", "no header row"),
         ("in.csv", b"a,b\n1,2\n", "the header row names no question"),
+        ("in.csv", b"id;background;goal\n1;student;undecided\n", "the file seems semicolon-separated, but batch expects commas"),
+        ("in.csv", b"id,Background,GOAL\n1,student,undecided\n", "question ids are lower-case (the header has Background, GOAL)"),
         ("in.csv", HEADER.encode() + b"\n1,\xe9t\xe9\n", "row 2: not UTF-8 text"),
         ("in.txt", f"{HEADER}\n".encode(), "cannot tell the format from the extension '.txt'"),
         ("answers", f"{HEADER}\n".encode(), "cannot tell the format from a name without an extension"),
@@ -454,7 +572,10 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.json", b'[{"goal": "undecided"}]\n', "expected a JSON object, got a list"),
         ("in.csv", HEADER.encode() + b'\n1,"A' + b"x" * 200_000 + b'"\n', "cannot read CSV"),
     ],
-    ids=["missing", "empty", "blank", "no-question-header", "not-utf8", "unknown-extension", "no-extension", "jsonl-not-json", "json-array", "huge-field"],
+    ids=[
+        "missing", "empty", "blank", "no-question-header", "semicolons", "upper-case", "not-utf8",
+        "unknown-extension", "no-extension", "jsonl-not-json", "json-array", "huge-field",
+    ],  # fmt: skip
 )
 def test_unreadable_input_exits_2_with_one_line(
     runner: CliRunner, tmp_path: Path, name: str, content: bytes | None, message: str

@@ -3,8 +3,10 @@
 Input is read a line at a time and each result row is written as soon as it is scored, so memory
 does not grow with the row count. Columns that are not question ids are carried through; then come
 the result columns (`role`, `confidence`, `label`, `next_course`, `roadmap`, one `score_<role>` per
-role, `error`). A row that cannot be scored gets `error` filled and empty results; it never stops
-the run. Input that cannot be read at all raises InputFileError.
+role, `error`). Input columns with those names (a batch output read again) are replaced, and the summary
+says so. A row that cannot be scored gets `error` filled and empty results; it never stops the run (in JSONL,
+a key written twice and NaN / Infinity are row errors too). Input that cannot be read at all raises
+InputFileError, and so does an output that is the input file.
 
 Row numbers are what a spreadsheet or an editor shows: in a CSV the header is row 1, in JSONL each
 line is a row. Rows with no content at all are skipped.
@@ -20,6 +22,7 @@ import contextlib
 import csv
 import itertools
 import json
+import math
 import operator
 import os
 import sys
@@ -238,12 +241,17 @@ class CompiledPack:
         return known
 
     def score_fully(
-        self, written: Callable[[Step], tuple[str, ...] | None], row: int, problems: list[Problem], absent: Iterable[str] = ()
+        self,
+        written: Callable[[Step], tuple[str, ...] | None],
+        row: int,
+        problems: list[Problem],
+        absent: Iterable[str] = (),
+        hint: Callable[[Question, tuple[str, ...]], str] | None = None,
     ) -> list[object]:
         """Check every shown answer and collect every problem: the path for rows the tables do not cover.
 
         `written(step)` gives a question's choices as the row has them: () when unanswered, None when the value
-        is not a choice id or a list of them.
+        is not a choice id or a list of them. `hint(question, choices)` adds to a bad answer's message.
         """
         answers: dict[str, tuple[str, ...]] = {}
         points = [self.zero_points]
@@ -262,7 +270,7 @@ class CompiledPack:
             try:
                 answer = step.by_choices.get(choices) or self.checked(step, choices, row)
             except AnswerError as error:
-                problems.append(Problem(question_id, str(error)))
+                problems.append(Problem(question_id, str(error) + (hint(step.question, choices) if hint else "")))
                 continue
             answers[question_id] = answer.choices
             points.append(answer.points)
@@ -330,13 +338,15 @@ class CsvLayout:
                 positions[column] = index
         if not positions:
             known = ", ".join(step.question.id for step in pack.steps)
-            raise InputFileError(f"{name}: the header row names no question (expected columns named: {known})")
+            hint = _header_hint(names, question_ids)
+            raise InputFileError(f"{name}: the header row names no question (expected columns named: {known}){hint}")
         # Result columns in the input (a batch output read again) are replaced, not repeated.
-        replaced = set(pack.result_columns)
-        carried = [i for i, column in enumerate(names) if column not in question_ids and column not in replaced]
+        result_columns = set(pack.result_columns)
+        carried = [i for i, column in enumerate(names) if column not in question_ids and column not in result_columns]
         self.pack = pack
         self.width = len(header)
         self.carried_names = [header[i] for i in carried]
+        self.replaced = dict.fromkeys(column for column in names if column in result_columns)
         self.carried_cells = _cells_at(carried)
         self.absent = tuple(step.question.id for step in pack.steps if step.question.id not in positions)
         self.position_of = {step.question.id: positions.get(step.question.id) for step in pack.steps}
@@ -372,7 +382,7 @@ class CsvLayout:
             position = self.position_of[step.question.id]
             return split_choices(row[position], MULTI_SEPARATOR) if position is not None else ()
 
-        return self.pack.score_fully(written, number, problems or [], self.absent)
+        return self.pack.score_fully(written, number, problems or [], self.absent, _comma_hint)
 
     def fitted(self, row: list[str], number: int) -> tuple[list[str], list[Problem]]:
         """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
@@ -381,6 +391,26 @@ class CsvLayout:
         if any(cell.strip() for cell in row[self.width :]):
             return row[: self.width], [Problem("", f"row {number}: {len(row)} cells, but the header has {self.width} columns")]
         return row[: self.width], []
+
+
+def _header_hint(names: list[str], question_ids: set[str]) -> str:
+    """Why a header might name no question: another separator, or ids in the wrong case."""
+    if len(names) == 1 and ";" in names[0] and "," not in names[0]:
+        return "; the file seems semicolon-separated, but batch expects commas"
+    wrong_case = [column for column in names if column.lower() in question_ids]
+    if wrong_case:
+        return f"; question ids are lower-case (the header has {', '.join(wrong_case)})"
+    return ""
+
+
+def _comma_hint(question: Question, choices: tuple[str, ...]) -> str:
+    """A hint for a cell like `rag_apps,evaluation`: valid choices separated the wrong way."""
+    valid = question.choice_ids
+    for choice in choices:
+        parts = [part.strip() for part in choice.split(",")]
+        if len(parts) > 1 and all(part in valid for part in parts):
+            return f" (separate choices with '{MULTI_SEPARATOR}' in a CSV cell)"
+    return ""
 
 
 def _cells_at(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
@@ -397,7 +427,16 @@ Carried = Any  # a sequence aligned with the carried column names (CSV input) or
 ScoredRow = tuple[int, Carried, list[object]]
 
 
-def read_csv(lines: Iterator[str], pack: CompiledPack, name: str) -> tuple[list[str], Iterator[ScoredRow]]:
+class InputRows(NamedTuple):
+    """What a reader gives: the carried column names (None for JSONL, where each object carries its own), the
+    scored rows, and the result columns found in the input (replaced; complete once the rows are read)."""
+
+    columns: list[str] | None
+    scored: Iterator[ScoredRow]
+    replaced: dict[str, None]
+
+
+def read_csv(lines: Iterator[str], pack: CompiledPack, name: str) -> InputRows:
     """The carried column names, and the scored rows. A header that cannot be used raises InputFileError."""
     reader = csv.reader(lines)
     try:
@@ -405,7 +444,7 @@ def read_csv(lines: Iterator[str], pack: CompiledPack, name: str) -> tuple[list[
     except (csv.Error, UnicodeDecodeError) as error:
         raise _unreadable(name, reader.line_num + 1, error) from None
     layout = CsvLayout(pack, header, name)
-    return layout.carried_names, _scored_csv_rows(reader, layout, name, number + 1)
+    return InputRows(layout.carried_names, _scored_csv_rows(reader, layout, name, number + 1), layout.replaced)
 
 
 def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
@@ -458,14 +497,18 @@ def score_record(pack: CompiledPack, record: Mapping[str, object], number: int) 
     return pack.score_fully(lambda step: json_choices(record.get(step.question.id)), number, [])
 
 
-def read_jsonl(lines: Iterator[str], pack: CompiledPack, name: str) -> tuple[None, Iterator[ScoredRow]]:
+def read_jsonl(lines: Iterator[str], pack: CompiledPack, name: str) -> InputRows:
     """No fixed columns (each object carries its own), and the scored rows."""
-    return None, _scored_jsonl_rows(lines, pack, name)
+    replaced: dict[str, None] = {}
+    return InputRows(None, _scored_jsonl_rows(lines, pack, name, replaced), replaced)
 
 
-def _scored_jsonl_rows(lines: Iterator[str], pack: CompiledPack, name: str) -> Iterator[ScoredRow]:
-    question_ids = {step.question.id for step in pack.steps}
-    replaced = set(pack.result_columns)
+def _scored_jsonl_rows(
+    lines: Iterator[str], pack: CompiledPack, name: str, replaced: dict[str, None]
+) -> Iterator[ScoredRow]:
+    """The scored rows; result columns found in the objects are added to `replaced`."""
+    dropped = {step.question.id for step in pack.steps} | set(pack.result_columns)
+    result_columns = set(pack.result_columns)
     first = True
     number = 0
     try:
@@ -477,23 +520,61 @@ def _scored_jsonl_rows(lines: Iterator[str], pack: CompiledPack, name: str) -> I
             if isinstance(record, str):
                 yield number, {}, [*pack.empty_result, record]
                 continue
-            carried = {key: value for key, value in record.items() if key not in question_ids and key not in replaced}
+            carried = {key: value for key, value in record.items() if key not in dropped}
+            if len(carried) < len(record):
+                replaced.update((key, None) for key in record if key in result_columns)
             yield number, carried, score_record(pack, record, number)
     except UnicodeDecodeError as error:
         raise _unreadable(name, number + 1, error) from None
+
+
+class _RefusedValue(Exception):
+    """A line that parses, but as something batch refuses: a key written twice, NaN, Infinity."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RefusedValue(f"duplicate key '{key}'")
+            seen.add(key)
+    return record
+
+
+def _no_constant(constant: str) -> object:
+    raise _RefusedValue(f"not valid JSON ({constant} is not a JSON number)")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise _RefusedValue(f"the number {text} is out of range")
+    return number
+
+
+# Python's json keeps the last of two equal keys and reads NaN / Infinity, which no JSON writer may emit.
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite_float)
 
 
 def _json_object(line: str, number: int, name: str, first: bool) -> dict[str, object] | str:
     """The answers object on one line, or an error text for its row.
 
     A first line that is not a JSON object means the input is not JSON Lines at all (a JSON array,
-    a pretty-printed object): that is fatal. A bad line later is one bad row.
+    a pretty-printed object): that is fatal. A bad line later, or a refused value on any line, is one bad row.
     """
     try:
-        record = json.loads(line)
+        record = _STRICT_JSON.decode(line)
         problem = "" if isinstance(record, dict) else f"expected a JSON object, got {_json_kind(record)}"
-    except (json.JSONDecodeError, RecursionError) as error:
-        problem = f"not valid JSON ({error.msg if isinstance(error, json.JSONDecodeError) else 'nesting too deep'})"
+    except json.JSONDecodeError as error:
+        problem = f"not valid JSON ({error.msg})"
+    except RecursionError:
+        problem = "not valid JSON (nesting too deep)"
+    except _RefusedValue as error:
+        return f"row {number}: {error}"
+    except ValueError:  # int() refuses a number of over 4300 digits
+        return f"row {number}: a number has too many digits"
     if not problem:
         return record
     if first:
@@ -537,14 +618,23 @@ def without_bom(lines: Iterator[str]) -> Iterator[str]:
 
 
 def kind_for(path: Path) -> str:
+    kind = kind_of_suffix(path)
+    if kind is not None:
+        return kind
+    suffix = path.suffix.lower()
+    known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
+    named = f"the extension {suffix!r}" if suffix else "a name without an extension"
+    raise InputFileError(f"{path}: cannot tell the format from {named} (expected {known}, or - for stdin)")
+
+
+def kind_of_suffix(path: Path) -> str | None:
+    """The kind (csv or jsonl) the file's extension names; None for any other extension."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return "csv"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
-    known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
-    named = f"the extension {suffix!r}" if suffix else "a name without an extension"
-    raise InputFileError(f"{path}: cannot tell the format from {named} (expected {known}, or - for stdin)")
+    return None
 
 
 def sniffed(lines: Iterator[str], name: str) -> tuple[str, Iterator[str]]:
@@ -619,7 +709,7 @@ class CsvSink:
 
 
 def _cell(value: object) -> object:
-    return value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if value is None or isinstance(value, str) else json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 class JsonlSink:
@@ -633,7 +723,8 @@ class JsonlSink:
     def write(self, carried: Carried, result: list[object]) -> None:
         row = dict(carried) if isinstance(carried, dict) else dict(zip(self.columns or (), carried, strict=True))
         row.update(zip(self.result_columns, result, strict=True))
-        self.stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        # NaN and Infinity are not JSON; a reader of the output would choke on them.
+        self.stream.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
 
     def notes(self) -> tuple[str, ...]:
         return ()
@@ -682,14 +773,18 @@ def run_batch(
     fmt: str | None = None,
     progress: bool = False,
 ) -> BatchSummary:
-    """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None) as `fmt` (default: the input's kind)."""
+    """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None) as `fmt`.
+
+    Without `fmt`, the output format follows the output file's extension (.csv, .jsonl, ...), else the input's kind.
+    """
     if fmt not in (None, "csv", "jsonl"):
         raise ValueError(f"unknown batch output format {fmt!r} (expected csv or jsonl)")
+    refuse_overwriting_input(input_name, output)
     compiled_pack = compiled(pack)
     with opened(input_name) as source:
         read = read_csv if source.kind == "csv" else read_jsonl
-        columns, rows = read(source.lines, compiled_pack, source.name)
-        sink_type = CsvSink if (fmt or source.kind) == "csv" else JsonlSink
+        columns, rows, replaced = read(source.lines, compiled_pack, source.name)
+        sink_type = CsvSink if output_kind(fmt, output, source.kind) == "csv" else JsonlSink
         with output_stream(output) as stream, progress_bar(source, progress) as update:
             sink = sink_type(stream, columns, compiled_pack.result_columns)
             count, error_count, error_rows = 0, 0, list[int]()
@@ -702,4 +797,31 @@ def run_batch(
                         error_rows.append(number)
                 if not count % PROGRESS_EVERY:
                     update()
-    return BatchSummary(count, error_count, tuple(error_rows), sink.notes(), output)
+    return BatchSummary(count, error_count, tuple(error_rows), (*sink.notes(), *_replaced_note(replaced)), output)
+
+
+def refuse_overwriting_input(input_name: str, output: Path | None) -> None:
+    """Refuse an output that is the input: the results would replace the answers they came from."""
+    if output is None or input_name == "-":
+        return
+    try:
+        same = os.path.samefile(input_name, output)
+    except OSError:  # one of them does not exist, so writing the output cannot destroy the input
+        same = False
+    if same:
+        raise InputFileError(f"{input_name}: --output is the input file; write the results elsewhere")
+
+
+def output_kind(fmt: str | None, output: Path | None, input_kind: str) -> str:
+    """The output format: `fmt` if given, else the output file's extension when it names one, else the input's."""
+    if fmt is not None:
+        return fmt
+    return (kind_of_suffix(output) if output is not None else None) or input_kind
+
+
+def _replaced_note(replaced: Iterable[str]) -> tuple[str, ...]:
+    names = list(replaced)
+    if not names:
+        return ()
+    were = "column {} was" if len(names) == 1 else "columns {} were"
+    return (f"Input {were.format(', '.join(names))} replaced by results",)
