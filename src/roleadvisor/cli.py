@@ -291,7 +291,7 @@ def check(
 def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results here instead of stdout.", show_default=False)] = None,
-    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the input's).", show_default=False)] = None,
+    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False)] = None,
     data: DataOption = None,
 ) -> None:
     """Score every row of an intake export: one result row per input row, in order.
