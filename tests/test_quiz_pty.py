@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -19,12 +20,13 @@ from roleadvisor.pack import Pack
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 
 ENTER = "\r"
+SPACE = " "
 DOWN = "\x1b[B"
 UP = "\x1b[A"
 CTRL_C = "\x03"
 TIMEOUT = 10  # seconds for each expected piece of output
 
-# Enter at every prompt: the first choice everywhere (so no production_experience question).
+# The first choice everywhere (so no production_experience question).
 FIRST_CHOICES = {
     "background": ("student",),
     "goal": ("first_portfolio",),
@@ -34,23 +36,27 @@ FIRST_CHOICES = {
     "model_depth": ("application_level",),
     "first_project": ("study_assistant",),
 }
+MULTI_SELECT_AT = 4  # interests, in a student's run of 7 prompts: nothing is ticked until Space
+LONG_HELP = "Words that run well past the edge of a narrow terminal, and so must wrap onto further lines instead of being cut off."
+ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def terminal_env() -> dict[str, str]:
+def terminal_env(columns: int = 100, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     # No cursor-position request (pexpect never answers it, and prompt_toolkit would wait for it).
-    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", NO_COLOR="1", COLUMNS="100", LINES="40")
+    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", NO_COLOR="1", COLUMNS=str(columns), LINES="40", **extra)
     return env
 
 
-def spawn(command: str, args: list[str], screen: io.StringIO) -> pexpect.spawn:
-    child = pexpect.spawn(command, args, env=terminal_env(), encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100))
+def spawn(command: str, args: list[str], screen: io.StringIO, columns: int = 100, **extra_env: str) -> pexpect.spawn:
+    env = terminal_env(columns, **extra_env)
+    child = pexpect.spawn(command, args, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, columns))
     child.logfile_read = screen
     return child
 
 
-def spawn_quiz(*args: str, screen: io.StringIO) -> pexpect.spawn:
-    return spawn(sys.executable, ["-m", "roleadvisor", "quiz", *args], screen)
+def spawn_quiz(*args: str, screen: io.StringIO, columns: int = 100, **extra_env: str) -> pexpect.spawn:
+    return spawn(sys.executable, ["-m", "roleadvisor", "quiz", *args], screen, columns, **extra_env)
 
 
 def answer(child: pexpect.spawn, progress: str, keys: str = ENTER) -> None:
@@ -59,10 +65,10 @@ def answer(child: pexpect.spawn, progress: str, keys: str = ENTER) -> None:
     child.send(keys)
 
 
-def enter_through(child: pexpect.spawn, first: int, total: int) -> None:
-    """Press Enter at prompts `first`..`total`, then confirm on the review screen."""
+def take_first_choices(child: pexpect.spawn, first: int, total: int) -> None:
+    """Take the first choice at prompts `first`..`total` of a student's run, then confirm on the review screen."""
     for number in range(first, total + 1):
-        answer(child, f"[{number}/{total}]")
+        answer(child, f"[{number}/{total}]", SPACE + ENTER if number == MULTI_SELECT_AT else ENTER)
     answer(child, "Confirm and score")
 
 
@@ -72,10 +78,22 @@ def exit_status(child: pexpect.spawn) -> int | None:
     return child.exitstatus
 
 
-def test_enter_through_every_prompt_prints_the_report(pack: Pack) -> None:
+def words_on(screen: str) -> str:
+    """The text without terminal escape sequences, every run of whitespace made one space."""
+    return " ".join(ESCAPE_SEQUENCE.sub("", screen).split())
+
+
+def give_first_question_long_help(pack_folder: Path) -> None:
+    questions_file = pack_folder / "questions.yaml"
+    content = yaml.safe_load(questions_file.read_text(encoding="utf-8"))
+    content["questions"][0]["help"] = LONG_HELP
+    questions_file.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+
+
+def test_first_choice_at_every_prompt_prints_the_report(pack: Pack) -> None:
     screen = io.StringIO()
     child = spawn_quiz(screen=screen)
-    enter_through(child, 1, 7)
+    take_first_choices(child, 1, 7)
     child.expect_exact("Recommended:")
     next_course = score_answers(pack, FIRST_CHOICES).next_course
     assert next_course is not None
@@ -90,7 +108,7 @@ def test_going_back_and_changing_an_answer_is_what_gets_scored(tmp_path: Path) -
     answer(child, "[1/7]", DOWN * 2 + ENTER)  # software_developer: production_experience appears
     answer(child, "[2/8]", DOWN * 2 + ENTER)  # past "Yes" and "Not yet" to "← Back"
     answer(child, "[1/8]", UP * 2 + ENTER)  # from software_developer up to student
-    enter_through(child, 2, 7)
+    take_first_choices(child, 2, 7)
     assert exit_status(child) == 0
     answers = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert answers["background"] == "student"
@@ -107,12 +125,21 @@ def test_ctrl_c_mid_quiz_cancels_with_exit_130(pack: Pack) -> None:
     assert "Traceback" not in screen.getvalue()
 
 
+def test_a_long_help_line_wraps_whole_at_a_50_column_terminal(pack_copy: Path) -> None:
+    give_first_question_long_help(pack_copy)
+    screen = io.StringIO()
+    child = spawn_quiz(screen=screen, columns=50, ROLEADVISOR_DATA=str(pack_copy))
+    answer(child, "Enter chooses)", CTRL_C)
+    assert exit_status(child) == 130
+    assert words_on(LONG_HELP) in words_on(screen.getvalue())
+
+
 def test_with_stdout_redirected_the_prompts_go_to_the_terminal_and_the_file_holds_only_the_report(tmp_path: Path) -> None:
     report = tmp_path / "report.txt"
     command = f"exec {shlex.quote(sys.executable)} -m roleadvisor quiz > {shlex.quote(str(report))}"
     screen = io.StringIO()
     child = spawn("/bin/sh", ["-c", command], screen)
-    enter_through(child, 1, 7)
+    take_first_choices(child, 1, 7)
     assert exit_status(child) == 0
     text = report.read_text(encoding="utf-8")
     assert "Recommended:" in text

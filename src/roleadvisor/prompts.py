@@ -6,16 +6,22 @@ by the pack's `when` conditions through the engine; this module only walks them 
 
 from __future__ import annotations
 
+import re
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
 from typing import Any, Union
 
 import questionary
-from prompt_toolkit.application.current import create_app_session
+from prompt_toolkit.application.current import create_app_session, get_app_session
+from prompt_toolkit.formatted_text import AnyFormattedText, StyleAndTextTuples, to_formatted_text
+from prompt_toolkit.formatted_text.utils import fragment_list_width, split_lines
 from prompt_toolkit.key_binding import KeyBindings, KeyBindingsBase, KeyPressEvent, merge_key_bindings
 from prompt_toolkit.output import create_output
+from prompt_toolkit.utils import get_cwidth
+from questionary.prompts.common import InquirerControl
 
 from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
@@ -23,8 +29,12 @@ from roleadvisor.pack import Answers, Pack, Question
 
 BACK_LABEL = "← Back"
 CONFIRM_LABEL = "Confirm and score"
+CHANGE_LABEL = "Change: "
 SELECT_KEYS = "↑/↓ move, Enter chooses"
 CHECKBOX_KEYS = "↑/↓ move, Space ticks {limits}, Enter confirms"
+SELECT_LABEL_INDENT = 3  # " » " before a select prompt's label
+CHECKBOX_LABEL_INDENT = 5  # " » ○ " before a checkbox label
+NARROWEST_WRAP = 20  # columns; a smaller or unknown size wraps as if this wide
 
 
 class Step(Enum):
@@ -138,32 +148,36 @@ def ask_select(question: Question, current: tuple[str, ...] | None, progress: st
     choices: list[Any] = [questionary.Choice(choice.label, value=choice.id) for choice in question.choices]
     if can_go_back:
         choices += back_choices()
+    width = screen_width()
     prompt = questionary.select(
-        question.prompt,
+        question_text(progress, question.prompt, width),
         choices=choices,
         default=current[0] if current else None,
         qmark=progress,
-        instruction=instruction(question.help, SELECT_KEYS),
+        instruction=instruction(question.help, SELECT_KEYS, width),
     )
+    wrap_choice_labels(prompt, SELECT_LABEL_INDENT)
     reply = ask(prompt)
     return reply if reply is Step.BACK else (reply,)
 
 
 def ask_checkbox(question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool) -> Reply:
-    # With no answer yet, tick the first choices so that Enter alone gives a valid answer.
-    ticked = current or question.choice_ids[: question.min_choices]
+    # With no answer yet nothing is ticked: Enter alone must not choose for the person.
+    ticked = current or ()
     choices: list[Any] = [
         questionary.Choice(choice.label, value=choice.id, checked=choice.id in ticked) for choice in question.choices
     ]
     if can_go_back:
         choices += back_choices()
+    width = screen_width()
     prompt = questionary.checkbox(
-        question.prompt,
+        question_text(progress, question.prompt, width),
         choices=choices,
         qmark=progress,
-        instruction=instruction(question.help, CHECKBOX_KEYS.format(limits=limits_text(question))),
-        validate=checkbox_validator(question),
+        instruction=instruction(question.help, CHECKBOX_KEYS.format(limits=limits_text(question)), width),
+        validate=wrapped_refusals(checkbox_validator(question), width),
     )
+    wrap_choice_labels(prompt, CHECKBOX_LABEL_INDENT)
     reply = ask(prompt)
     if reply == [Step.BACK]:
         return Step.BACK
@@ -174,10 +188,11 @@ def back_choices() -> list[Any]:
     return [questionary.Separator(" "), questionary.Choice(BACK_LABEL, value=Step.BACK)]
 
 
-def instruction(help_text: str, keys: str) -> str:
+def instruction(help_text: str, keys: str, width: int) -> str:
     """The help and key hints, on their own lines under the question while it is open."""
-    lines = [help_text] if help_text else []
-    return "".join(f"\n  {line}" for line in [*lines, f"({keys})"])
+    paragraphs = [help_text] if help_text else []
+    lines = [line for paragraph in [*paragraphs, f"({keys})"] for line in wrap_words(paragraph, width, indent="  ")]
+    return "".join(f"\n{line}" for line in lines)
 
 
 def limits_text(question: Question) -> str:
@@ -186,15 +201,107 @@ def limits_text(question: Question) -> str:
     return f"{question.min_choices} to {question.max_choices}"
 
 
+def too_few_text(question: Question) -> str:
+    """The refusal when too few are ticked: it says how to tick, as Enter alone ticks nothing."""
+    fewest = question.min_choices
+    count = f"{fewest} choice" if fewest == 1 else f"{fewest} choices"
+    if fewest == question.max_choices:
+        return f"Tick {count} with Space, then press Enter."
+    return f"Tick at least {count} with Space (up to {question.max_choices}), then press Enter."
+
+
 def checkbox_validator(question: Question) -> Callable[[list[Any]], Union[bool, str]]:
     def validate(ticked: list[Any]) -> Union[bool, str]:
         if Step.BACK in ticked:
             return len(ticked) == 1 or f"Tick {BACK_LABEL} alone to go back, or untick it to keep your choices."
-        if question.min_choices <= len(ticked) <= question.max_choices:
+        if len(ticked) < question.min_choices:
+            return too_few_text(question)
+        if len(ticked) <= question.max_choices:
             return True
         return f"Tick {limits_text(question)} choices ({len(ticked)} ticked)."
 
     return validate
+
+
+def wrapped_refusals(
+    validate: Callable[[list[Any]], Union[bool, str]], width: int
+) -> Callable[[list[Any]], Union[bool, str]]:
+    """The validator, with its refusal messages wrapped to fit the screen."""
+
+    def validate_and_wrap(ticked: list[Any]) -> Union[bool, str]:
+        verdict = validate(ticked)
+        return verdict if isinstance(verdict, bool) else "\n".join(wrap_words(verdict, width))
+
+    return validate_and_wrap
+
+
+# Fitting the screen: prompt_toolkit cuts long lines in the question, help and choice windows.
+
+
+def screen_width() -> int:
+    """Columns to wrap to: the width of the output the prompts draw on, less its last column."""
+    # Writing into the last column leaves a terminal's cursor pending a wrap; prompt_toolkit draws it indirectly.
+    return max(get_app_session().output.get_size().columns - 1, NARROWEST_WRAP)
+
+
+def wrap_words(text: str, width: int, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def hanging_lines(head: str, text: str, width: int) -> list[str]:
+    """`head` then `text`, wrapped to `width`, later lines lined up under the text's first word."""
+    indent = " " * len(head)
+    first, *rest = wrap_words(text, width, indent)
+    return [head + first[len(indent) :], *rest]
+
+
+def question_text(progress: str, prompt: str, width: int) -> str:
+    """The question as questionary's message: it puts the progress and a space before it."""
+    head = f"{progress} "
+    return "\n".join(hanging_lines(head, prompt, width))[len(head) :]
+
+
+def wrap_choice_labels(prompt: questionary.Question, indent: int) -> None:
+    """Word-wrap long choice labels, later lines under the label."""
+    for window in prompt.application.layout.find_all_windows():
+        if isinstance(window.content, InquirerControl):
+            window.content.text = word_wrapped(window.content.text, " " * indent)
+
+
+def word_wrapped(text: AnyFormattedText, indent: str) -> Callable[[], StyleAndTextTuples]:
+    """`text` (often a function of the prompt's state), wrapped each time it is drawn, so at the current width."""
+    return lambda: wrap_fragments(to_formatted_text(text), screen_width(), indent)
+
+
+def wrap_fragments(fragments: StyleAndTextTuples, width: int, indent: str) -> StyleAndTextTuples:
+    """Word-wrap styled text to `width` columns, starting later lines with `indent`."""
+    wrapped: StyleAndTextTuples = []
+    for number, line in enumerate(split_lines(fragments)):
+        if number:
+            wrapped.append(("", "\n"))
+        wrapped += wrap_line(line, width, indent)
+    return wrapped
+
+
+def wrap_line(line: StyleAndTextTuples, width: int, indent: str) -> StyleAndTextTuples:
+    """One line of styled text, word-wrapped; the spaces where it breaks are dropped."""
+    wrapped: StyleAndTextTuples = []
+    spaces: StyleAndTextTuples = []  # held back until the next word shows whether the line breaks there
+    column = 0
+    for style, text, *_ in line:
+        if not text:
+            wrapped.append((style, text))  # a marker such as [SetCursorPosition]
+        for piece in re.findall(r" +|[^ ]+", text):
+            if piece.isspace():
+                spaces.append((style, piece))
+                continue
+            if column > len(indent) and column + fragment_list_width(spaces) + get_cwidth(piece) > width:
+                wrapped.append(("", "\n" + indent))
+                column, spaces = len(indent), []
+            wrapped += [*spaces, (style, piece)]
+            column += fragment_list_width(spaces) + get_cwidth(piece)
+            spaces = []
+    return wrapped + spaces
 
 
 # The review screen
@@ -203,17 +310,21 @@ def checkbox_validator(question: Question) -> Callable[[list[Any]], Union[bool, 
 def ask_review(pack: Pack, answers: Answers) -> str | Step:
     """Print the answers; return Step.CONFIRM or the id of the question to change."""
     shown = shown_questions(pack, answers)
+    width = screen_width()
     questionary.print("\nYour answers:")
     for number, question in enumerate(shown, start=1):
-        questionary.print(f"  {number}. {question.prompt}\n     {answer_labels(question, answers.get(question.id, ()))}")
+        labels = answer_labels(question, answers.get(question.id, ()))
+        lines = [*hanging_lines(f"  {number}. ", question.prompt, width), *wrap_words(labels, width, indent="     ")]
+        questionary.print("\n".join(lines))
     choices: list[Any] = [questionary.Choice(CONFIRM_LABEL, value=Step.CONFIRM), questionary.Separator(" ")]
-    choices += [questionary.Choice(f"Change: {question.prompt}", value=question.id) for question in shown]
+    choices += [questionary.Choice(CHANGE_LABEL + question.prompt, value=question.id) for question in shown]
     prompt = questionary.select(
         "Confirm your answers, or change one",
         choices=choices,
         qmark="[review]",
-        instruction=instruction("", SELECT_KEYS),
+        instruction=instruction("", SELECT_KEYS, width),
     )
+    wrap_choice_labels(prompt, SELECT_LABEL_INDENT + len(CHANGE_LABEL))
     picked: str | Step = ask(prompt)
     return picked
 
