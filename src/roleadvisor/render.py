@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from roleadvisor.engine import Result
 from roleadvisor.pack import Course, Pack
-from roleadvisor.views import compare_data, faq_matches, result_data
+from roleadvisor.views import compare_data, courses_data, faq_matches, guide_data, result_data, roles_data
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -128,7 +128,6 @@ def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: s
 
 
 def render_roles(pack: Pack, fmt: str, color: bool) -> str:
-    from roleadvisor.views import roles_data
 
     data = roles_data(pack)
     if fmt == "json":
@@ -158,7 +157,6 @@ def _course_block(course: Course) -> RenderableType:
 
 
 def render_courses(pack: Pack, fmt: str, color: bool) -> str:
-    from roleadvisor.views import courses_data
 
     if fmt == "json":
         return to_json(courses_data(pack))
@@ -178,7 +176,6 @@ def render_courses(pack: Pack, fmt: str, color: bool) -> str:
 
 
 def render_guide(pack: Pack, fmt: str, color: bool) -> str:
-    from roleadvisor.views import guide_data
 
     data = guide_data(pack)
     if fmt == "json":
