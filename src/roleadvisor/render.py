@@ -128,7 +128,6 @@ def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: s
 
 
 def render_roles(pack: Pack, fmt: str, color: bool) -> str:
-
     data = roles_data(pack)
     if fmt == "json":
         return to_json(data)
@@ -157,7 +156,6 @@ def _course_block(course: Course) -> RenderableType:
 
 
 def render_courses(pack: Pack, fmt: str, color: bool) -> str:
-
     if fmt == "json":
         return to_json(courses_data(pack))
     if fmt == "markdown":
@@ -176,7 +174,6 @@ def render_courses(pack: Pack, fmt: str, color: bool) -> str:
 
 
 def render_guide(pack: Pack, fmt: str, color: bool) -> str:
-
     data = guide_data(pack)
     if fmt == "json":
         return to_json(data)
