@@ -331,3 +331,16 @@ def test_explain_lists_every_what_if(runner: CliRunner) -> None:
 
 def test_a_tie_is_explained_in_the_report(runner: CliRunner) -> None:
     assert "The scores are tied, and a tie goes to AI Developer" in run(runner, *TIED).stdout
+
+
+@pytest.mark.parametrize("text", ["Build [/] AI apps", "Build AI apps [optional: agents] and tools", "[bold]not bold[/bold]"])
+def test_pack_text_with_brackets_prints_as_written(runner: CliRunner, pack_copy: Path, text: str) -> None:
+    roles = pack_copy / "roles.yaml"
+    roles.write_text(roles.read_text().replace(
+        "developer: App-first, workflow-first, and portfolio-friendly.", f'developer: "{text}"'
+    ))
+    wide = {"COLUMNS": "300"}  # no wrapping, so the text stays on one line
+    out = runner.invoke(app, ["compare", "--data", str(pack_copy)], env=wide).stdout
+    assert text in out
+    report = runner.invoke(app, ["quiz", "--no-input", *FULL, "--data", str(pack_copy)], env=wide)
+    assert report.exit_code == 0 and text in report.stdout

@@ -102,6 +102,7 @@ def render_compare(pack: Pack, role_ids: list[str], sections: tuple[str, ...], f
 def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: str | None = None) -> list[RenderableType]:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     tables: list[RenderableType] = []
     for section in sections:
@@ -112,14 +113,15 @@ def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: s
             role = data["roles"][i - offset]["id"] if i >= offset else None
             picked = role is not None and role == highlight
             # overflow="fold": a narrow terminal breaks long words rather than cutting them off with "…".
+            # Pack text goes in as Text, never as markup: "[optional]" must print as written.
             table.add_column(
-                f"{name} (recommended)" if picked else name,
+                Text(f"{name} (recommended)" if picked else name),
                 style="bold green" if picked else None,
                 ratio=1 if i < offset else 2,
                 overflow="fold",
             )
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(Text(cell) for cell in row))
         tables.append(table)
     return tables
 
@@ -331,7 +333,7 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
     for role_id, score in result.scores.items():
         filled = round(20 * max(score, 0) / top)
         style = "green" if role_id == rec.role else "dim"
-        bars.add_row(pack.role(role_id).title, Text("█" * filled + "·" * (20 - filled), style=style), str(score))
+        bars.add_row(Text(pack.role(role_id).title), Text("█" * filled + "·" * (20 - filled), style=style), str(score))
     parts: list[RenderableType] = [
         Text.assemble(("Recommended: ", "bold"), (rec.title, "bold green"), f"  ({rec.label}, confidence {rec.confidence:.0%})"),
         Text(""),
@@ -355,7 +357,7 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
         for name in ("Question", "Answer", "Role", "Points", "Card"):
             table.add_column(name, justify="right" if name == "Points" else "left", overflow="fold")
         for c in result.contributions:
-            table.add_row(c.question, c.choice, c.role, str(c.points), c.card)
+            table.add_row(*(Text(str(cell)) for cell in (c.question, c.choice, c.role, c.points, c.card)))
         blocks.append(table)
     return blocks
 
