@@ -344,3 +344,30 @@ def test_pack_text_with_brackets_prints_as_written(runner: CliRunner, pack_copy:
     assert text in out
     report = runner.invoke(app, ["quiz", "--no-input", *FULL, "--data", str(pack_copy)], env=wide)
     assert report.exit_code == 0 and text in report.stdout
+
+
+def test_answers_file_dash_reads_stdin_and_output_dash_is_stdout(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "answers.yaml"
+    expected = run(runner, *QUIZ_JSON, "--save-answers", str(saved)).stdout
+    result = runner.invoke(app, ["quiz", "--answers-file", "-", "-f", "json", "-o", "-"], input=saved.read_text())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_output_cannot_overwrite_the_answers_file(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "answers.yaml"
+    run(runner, *QUIZ_JSON, "--save-answers", str(saved))
+    before = saved.read_text()
+    result = run(runner, "quiz", "--no-input", "--answers-file", str(saved), "-o", str(saved))
+    assert result.exit_code == 2 and "--output would overwrite the answers file" in result.stderr
+    assert saved.read_text() == before
+
+
+def test_saved_answers_may_update_the_answers_file_in_place(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "answers.yaml"
+    run(runner, *QUIZ_JSON, "--save-answers", str(saved))
+    result = run(runner, "quiz", "--no-input", "--answers-file", str(saved), "-a", "goal=undecided",
+                 "--save-answers", str(saved), "-f", "json")
+    assert result.exit_code == 0
+    assert "goal: undecided" in saved.read_text()

@@ -59,6 +59,8 @@ class Section(str, Enum):
     all = "all"
 
 
+STDIO = Path("-")  # `-` names stdin or stdout, as is usual for file arguments
+
 DataOption = Annotated[
     Optional[Path],
     typer.Option("--data", help="Folder of another content pack (default: the shipped pack).", envvar="ROLEADVISOR_DATA", show_envvar=True),
@@ -115,14 +117,18 @@ def _emit(text: str, output: Optional[Path] = None) -> None:
     typer.echo(f"Wrote {output}", err=True)
 
 
-def _check_destinations(*paths: Optional[Path]) -> None:
-    """Fail before any work if an output file could not be written, or two outputs are the same file."""
-    given = [path for path in paths if path is not None]
-    for path in given:
-        if not path.parent.is_dir():
+def _check_destinations(output: Optional[Path], save_answers: Optional[Path], answers_file: Optional[Path]) -> None:
+    """Fail before any work if an output cannot be written, or would overwrite another file of the run.
+
+    --save-answers may name the answers file: that updates it in place.
+    """
+    for path in (output, save_answers):
+        if path is not None and not path.parent.is_dir():
             raise InputFileError(f"{path}: cannot write (no folder {path.parent})")
-    if len({path.resolve() for path in given}) < len(given):
-        raise UsageError(f"{given[0]}: --output and --save-answers name the same file")
+    if output is not None and save_answers is not None and output.resolve() == save_answers.resolve():
+        raise UsageError(f"{output}: --output and --save-answers name the same file")
+    if output is not None and answers_file is not None and output.resolve() == answers_file.resolve():
+        raise UsageError(f"{output}: --output would overwrite the answers file")
 
 
 def _color(output: Optional[Path] = None) -> bool:
@@ -150,10 +156,10 @@ def _main(
 @_reports_errors
 def quiz(
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
-    answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s).", show_default=False)] = None,
+    answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s); - reads stdin.", show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
     fmt: FormatOption = Format.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file instead of stdout.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (- or none: stdout).", show_default=False)] = None,
     save_answers: Annotated[Optional[Path], typer.Option("--save-answers", help="Write the answers to a file that --answers-file replays.", show_default=False)] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add every answer's contribution to the report.")] = False,
     data: DataOption = None,
@@ -163,7 +169,9 @@ def quiz(
     from roleadvisor.engine import missing_questions, score_answers
     from roleadvisor.render import render_result
 
-    _check_destinations(output, save_answers)
+    if output == STDIO:
+        output = None
+    _check_destinations(output, save_answers, answers_file if answers_file != STDIO else None)
     pack = _pack(data)
     answers = collect_answers(pack, answers_file, answer or ())
     # Prompts need a keyboard and a screen: stdout, or stderr when stdout is redirected to a file.

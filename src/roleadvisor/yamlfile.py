@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import yaml
@@ -60,6 +61,14 @@ def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
         raise error(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def read_stdin(error: type[RoleAdvisorError]) -> bytes:
+    """Standard input, up to the same size limit as a file."""
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise error(f"stdin: too large (over {MAX_FILE_BYTES} bytes)")
+    return data
+
+
 def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
@@ -93,7 +102,8 @@ def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
 
 def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:
     """Parse a .json file as JSON and anything else as YAML; an empty file is an error."""
-    text = decode_text(read_bytes(path, error), str(path), error)
+    raw = read_stdin(error) if str(path) == "-" else read_bytes(path, error)
+    text = decode_text(raw, str(path), error)
     if not text.strip():
         raise error(f"{path}: file is empty")
     data = parse_json(text, str(path), error) if path.suffix.lower() == ".json" else parse_yaml(text, str(path), error)
