@@ -371,3 +371,16 @@ def test_saved_answers_may_update_the_answers_file_in_place(runner: CliRunner, t
                  "--save-answers", str(saved), "-f", "json")
     assert result.exit_code == 0
     assert "goal: undecided" in saved.read_text()
+
+
+def test_questions_lists_the_contract_ids_and_when_each_is_asked(runner: CliRunner) -> None:
+    data = json.loads(run(runner, "questions", "-f", "json").stdout)["questions"]
+    assert [q["id"] for q in data][:2] == ["background", "production_experience"]
+    assert data[1]["asked_when"] == "background in [software_developer, experienced_engineer]"
+    assert [c["id"] for c in data[1]["choices"]] == ["yes", "no"]
+    assert "experienced_engineer  Experienced engineer" in run(runner, "questions").stdout
+
+
+def test_semicolons_in_an_answer_flag_get_a_hint(runner: CliRunner) -> None:
+    result = run(runner, "quiz", "--no-input", "-a", "interests=rag_apps;evaluation")
+    assert result.exit_code == 2 and "separate choices with ',' here" in result.stderr

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from roleadvisor.cli import app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+GENERATED = re.compile(r"<!-- generated: roleadvisor (?P<command>[^\n]*?) -->\n(?P<output>.*?)<!-- end generated -->", re.DOTALL)
 EXAMPLE = re.compile(r"```console\n\$ roleadvisor (?P<command>[^\n]*)\n(?P<output>.*?)```", re.DOTALL)
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "ROLEADVISOR_DATA": None}
 
@@ -34,7 +35,8 @@ def run_example(command: str) -> str:
 
 
 def examples() -> list[tuple[str, str]]:
-    return [(m["command"], m["output"]) for m in EXAMPLE.finditer(README.read_text())]
+    text = README.read_text()
+    return [(m["command"], m["output"]) for pattern in (EXAMPLE, GENERATED) for m in pattern.finditer(text)]
 
 
 def test_readme_has_examples() -> None:
@@ -62,6 +64,9 @@ def update() -> None:
     os.environ.pop("ROLEADVISOR_DATA", None)
     text = README.read_text()
     text = EXAMPLE.sub(lambda m: f"```console\n$ roleadvisor {m['command']}\n{run_example(m['command'])}```", text)
+    text = GENERATED.sub(
+        lambda m: f"<!-- generated: roleadvisor {m['command']} -->\n{run_example(m['command'])}<!-- end generated -->", text
+    )
     README.write_text(text)
 
 

@@ -18,6 +18,8 @@ def parse_answer_flag(text: str) -> tuple[str, tuple[str, ...]]:
     question_id, sep, value = text.partition("=")
     if not sep or not question_id.strip():
         raise AnswerError(f"--answer {text!r}: expected QUESTION=CHOICE (or QUESTION=CHOICE,CHOICE)")
+    if ";" in value:
+        raise AnswerError(f"--answer {text!r}: separate choices with ',' here (';' is for batch CSV cells)")
     return question_id.strip(), split_choices(value, ",")
 
 

@@ -29,6 +29,7 @@ from roleadvisor.engine import (
     best_gain,
     condition_holds,
     confidence_for,
+    describe_condition,
     first_rule,
     is_visible,
     label_for,
@@ -46,7 +47,6 @@ from roleadvisor.pack import (
     Not,
     Pack,
     Question,
-    Recommended,
     Rule,
 )
 
@@ -679,7 +679,7 @@ def _question_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Pro
     reach, errors = [], []
     for i, question in enumerate(space.pack.questions):
         shown = any(is_visible(question, branch.answers) for branch in space.branches)
-        why = "" if shown or question.when is None else f"its condition never holds: {describe(question.when)}"
+        why = "" if shown or question.when is None else f"its condition never holds: {describe_condition(question.when)}"
         reach.append(Reach("question", question.id, shown, why))
         if not shown:
             errors.append(Problem("questions.yaml", f"questions[{i}].when", f"question '{question.id}' is never shown: {why}"))
@@ -776,7 +776,7 @@ def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rul
         if when is not None and not any(
             condition_holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(space, tally)
         ):
-            reasons.append(f"{rule_list}[{i}] never holds: {describe(when)}")
+            reasons.append(f"{rule_list}[{i}] never holds: {describe_condition(when)}")
         else:
             reasons.append(f"{rule_list}[{i}] holds only where an earlier rule already holds")
     return "; ".join(reasons)
@@ -791,20 +791,6 @@ def _gap_message(space: _Space, tally: _Tally, rules: tuple[Rule, ...], kind: st
     counts = tally.courses if kind == "course" else tally.roadmaps
     how_many = f" ({counts[None]:,} of {tally.counted:,} answer sets{' sampled' if tally.method == 'sample' else ''})" if counts[None] else ""
     return f"no rule holds for some answer sets{how_many}, e.g. {situation}; end the list with a rule without `when`"
-
-
-def describe(condition: Condition) -> str:
-    """A condition as one line of text."""
-    if isinstance(condition, AnswerIn):
-        return f"{condition.question} in [{', '.join(condition.choices)}]"
-    if isinstance(condition, Recommended):
-        return f"recommended {condition.role}"
-    if isinstance(condition, (AllOf, AnyOf)):
-        word = "all" if isinstance(condition, AllOf) else "any"
-        return f"{word} of ({'; '.join(describe(part) for part in condition.conditions)})"
-    if isinstance(condition, Not):
-        return f"not ({describe(condition.condition)})"
-    raise TypeError(f"not a condition: {condition!r}")
 
 
 # Comparing two outcome maps

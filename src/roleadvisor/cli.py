@@ -253,6 +253,15 @@ def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
 
 @app.command()
 @_reports_errors
+def questions(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
+    """List the quiz's question and choice ids: what --answer, answer files and batch columns use."""
+    from roleadvisor.render import render_questions
+
+    _emit(render_questions(_pack(data), fmt.value, _color()))
+
+
+@app.command()
+@_reports_errors
 def faq(
     words: Annotated[Optional[list[str]], typer.Argument(metavar="WORD", show_default=False, hidden=True)] = None,
     fmt: FormatOption = Format.text,
@@ -304,7 +313,7 @@ def batch(
 ) -> None:
     """Score every row of an intake export: one result row per input row, in order.
 
-    INPUT is a .csv or .jsonl file, or - for stdin. CSV: a header row of question ids (see `quiz --help`),
+    INPUT is a .csv or .jsonl file, or - for stdin. CSV: a header row of question ids (see `roleadvisor questions`),
     choices of a multi-choice cell separated by ';', an empty cell for no answer. JSONL: one answers object
     per line. Other columns (a name, an id) are carried through; then come role, confidence, label,
     next_course, roadmap, score_<role> and error. Blank lines are skipped.

@@ -86,6 +86,20 @@ def condition_holds(condition: Condition, answers: Answers, recommended: str | N
     raise TypeError(f"not a condition: {condition!r}")
 
 
+def describe_condition(condition: Condition) -> str:
+    """A condition as one line of text."""
+    if isinstance(condition, AnswerIn):
+        return f"{condition.question} in [{', '.join(condition.choices)}]"
+    if isinstance(condition, Recommended):
+        return f"recommended {condition.role}"
+    if isinstance(condition, (AllOf, AnyOf)):
+        word = "all" if isinstance(condition, AllOf) else "any"
+        return f"{word} of ({'; '.join(describe_condition(part) for part in condition.conditions)})"
+    if isinstance(condition, Not):
+        return f"not ({describe_condition(condition.condition)})"
+    raise TypeError(f"not a condition: {condition!r}")
+
+
 def is_visible(question: Question, answers: Answers) -> bool:
     return question.when is None or condition_holds(question.when, answers)
 

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from roleadvisor.engine import Result
 from roleadvisor.pack import Course, Pack
-from roleadvisor.views import compare_data, courses_data, faq_matches, guide_data, result_data, roles_data
+from roleadvisor.views import (
+    compare_data,
+    courses_data,
+    faq_matches,
+    guide_data,
+    questions_data,
+    result_data,
+    roles_data,
+    takes,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -197,6 +206,30 @@ def render_guide(pack: Pack, fmt: str, color: bool) -> str:
         blocks.append(Text(title, style="bold underline"))
         blocks += [Text(line) for line in lines]
         blocks.append(Text(""))
+    return draw(blocks, color)
+
+
+def render_questions(pack: Pack, fmt: str, color: bool) -> str:
+    data = questions_data(pack)
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "markdown":
+        rows = [
+            [f"`{q['id']}`", takes(q), ", ".join(f"`{c['id']}`" for c in q["choices"])] for q in data["questions"]
+        ]
+        return _md_table(["question", "takes", "choices"], rows)
+    from rich.table import Table
+    from rich.text import Text
+
+    blocks: list[RenderableType] = []
+    for q in data["questions"]:
+        blocks.append(Text.assemble((q["id"], "bold"), f"  ({takes(q)})  ", q["prompt"]))
+        choices = Table.grid(padding=(0, 2))
+        choices.add_column(no_wrap=True)
+        choices.add_column()
+        for c in q["choices"]:
+            choices.add_row(Text(f"  {c['id']}"), Text(c["label"], style="dim"))
+        blocks += [choices, Text("")]
     return draw(blocks, color)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from roleadvisor.answers import plain_answers
-from roleadvisor.engine import Result
+from roleadvisor.engine import Result, describe_condition
 from roleadvisor.pack import Course, Item, Pack, Question
 
 SECTIONS = ("factors", "skills", "tools", "projects")
@@ -94,11 +94,24 @@ def _question(q: Question) -> dict[str, Any]:
     return {
         "id": q.id,
         "prompt": q.prompt,
+        "help": q.help,
         "multiple": q.multiple,
         "min": q.min_choices,
         "max": q.max_choices,
+        "asked_when": describe_condition(q.when) if q.when is not None else None,
         "choices": [{"id": c.id, "label": c.label} for c in q.choices],
     }
+
+
+def takes(question: dict[str, Any]) -> str:
+    """How many choices a question takes, in words, and when it is asked."""
+    if not question["multiple"]:
+        count = "one"
+    elif question["min"] == question["max"]:
+        count = f"exactly {question['min']}"
+    else:
+        count = f"{question['min']} to {question['max']}"
+    return f"{count}, asked when {question['asked_when']}" if question["asked_when"] else count
 
 
 def _answer_value(pack: Pack, question_id: str, chosen: tuple[str, ...]) -> str | list[str]:
