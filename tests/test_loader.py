@@ -120,8 +120,12 @@ def test_duplicate_id_is_named(pack_copy: Path) -> None:
 
 def test_unknown_key_is_named_with_the_expected_ones(pack_copy: Path) -> None:
     edit(pack_copy, "courses.yaml", "    title: AI Developers Course\n", "    titel: AI Developers Course\n")
-    message = error_for(pack_copy)
-    assert message.startswith("courses.yaml: courses[0]: missing key 'title'")
+    assert error_for(pack_copy) == "courses.yaml: courses[0]: unknown key 'titel' (expected: for, id, title)"
+
+
+def test_missing_key_is_named(pack_copy: Path) -> None:
+    edit(pack_copy, "courses.yaml", "    title: AI Developers Course\n", "")
+    assert error_for(pack_copy) == "courses.yaml: courses[0]: missing key 'title'"
 
 
 def test_unquoted_yes_as_an_id_says_to_quote_it(pack_copy: Path) -> None:

@@ -126,13 +126,14 @@ class _File:
         if not isinstance(value, dict):
             raise self.fail(path, f"expected a mapping, got {_kind(value)}")
         required = tuple(required)
-        for key in required:
-            if key not in value:
-                raise self.fail(path, f"missing key '{key}'")
         allowed = set(required) | set(optional)
+        # Unknown keys first: a misspelt key explains the "missing" one it was meant to be.
         for key in value:
             if key not in allowed:
                 raise self.fail(path, f"unknown key '{key}' (expected: {', '.join(sorted(allowed))})")
+        for key in required:
+            if key not in value:
+                raise self.fail(path, f"missing key '{key}'")
         return value
 
     def keyed(self, value: object, path: str) -> dict[str, Any]:
