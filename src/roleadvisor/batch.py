@@ -4,9 +4,12 @@ Input is read a line at a time and each result row is written as soon as it is s
 does not grow with the row count. Columns that are not question ids are carried through; then come
 the result columns (`role`, `confidence`, `label`, `next_course`, `roadmap`, one `score_<role>` per
 role, `error`). Input columns with those names (a batch output read again) are replaced, and the summary
-says so. A row that cannot be scored gets `error` filled and empty results; it never stops the run (in JSONL,
-a key written twice and NaN / Infinity are row errors too). Input that cannot be read at all raises
-InputFileError, and so does an output that is the input file.
+says so. A row that cannot be scored gets `error` filled and empty results, and the run goes on: a bad answer,
+a row that is not UTF-8 (its undecodable cells left empty, never guessed), in JSONL a key written twice or
+NaN / Infinity (the object's other fields still carried). Answers to questions the other answers do not ask
+are ignored, as in the quiz, and the summary counts the rows that gave them. Input that cannot be read at all
+raises InputFileError: a header that is not UTF-8, a CSV quote never closed (the rest of the file would be one
+cell), and so does an output that is the input file.
 
 Row numbers are what a spreadsheet or an editor shows: in a CSV the header is row 1, in JSONL each
 line is a row. Rows with no content at all are skipped.
@@ -25,9 +28,10 @@ import json
 import math
 import operator
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple, Optional, TextIO
@@ -45,6 +49,8 @@ MULTI_SEPARATOR = ";"
 SUMMARY_ROWS = 5
 # Rows between progress bar updates.
 PROGRESS_EVERY = 2048
+# --output - means stdout, as INPUT - means stdin.
+STDOUT = Path("-")
 
 ChosenAnswers = Mapping[str, tuple[str, ...]]
 Check = Callable[[ChosenAnswers, Optional[str]], bool]
@@ -247,17 +253,20 @@ class CompiledPack:
         problems: list[Problem],
         absent: Iterable[str] = (),
         hint: Callable[[Question, tuple[str, ...]], str] | None = None,
+        notes: ReadNotes | None = None,
     ) -> list[object]:
         """Check every shown answer and collect every problem: the path for rows the tables do not cover.
 
         `written(step)` gives a question's choices as the row has them: () when unanswered, None when the value
-        is not a choice id or a list of them. `hint(question, choices)` adds to a bad answer's message.
+        is not a choice id or a list of them. `hint(question, choices)` adds to a bad answer's message. A scored
+        row that answers a question its other answers do not ask is counted in `notes`.
         """
         answers: dict[str, tuple[str, ...]] = {}
         points = [self.zero_points]
-        missing = False
+        missing = ignored = False
         for step in self.steps:
             if step.shown is not None and not step.shown(answers, None):
+                ignored = ignored or written(step) != ()
                 continue
             question_id = step.question.id
             choices = written(step)
@@ -276,6 +285,8 @@ class CompiledPack:
             points.append(answer.points)
         if problems or missing:
             return self.failure(problems, answers, row, absent)
+        if ignored and notes is not None:
+            notes.ignored_rows += 1
         return self.result(answers, points)
 
     def failure(self, problems: list[Problem], answers: ChosenAnswers, row: int, absent: Iterable[str] = ()) -> list[object]:
@@ -346,13 +357,20 @@ class CsvLayout:
         self.pack = pack
         self.width = len(header)
         self.carried_names = [header[i] for i in carried]
-        self.replaced = dict.fromkeys(column for column in names if column in result_columns)
+        self.notes = ReadNotes(dict.fromkeys(column for column in names if column in result_columns))
         self.carried_cells = _cells_at(carried)
         self.absent = tuple(step.question.id for step in pack.steps if step.question.id not in positions)
         self.position_of = {step.question.id: positions.get(step.question.id) for step in pack.steps}
-        # The fast path: an absent column gets an empty table, so its rows always take the full path.
+        # The fast path: an absent column gets an empty table, so rows that show its question take the full path.
         self.plan = tuple(
-            (question_id, step.shown, step.by_text if position is not None else {}, position or 0, step.read_by_conditions)
+            (
+                question_id,
+                step.shown,
+                step.by_text if position is not None else {},
+                position or 0,
+                step.read_by_conditions,
+                position is not None,
+            )
             for step, (question_id, position) in zip(pack.steps, self.position_of.items(), strict=True)
         )
 
@@ -364,8 +382,12 @@ class CsvLayout:
         """
         answers: dict[str, tuple[str, ...]] = {}
         points = [self.pack.zero_points]
-        for question_id, shown, by_text, position, read_by_conditions in self.plan:
+        ignored = False
+        for question_id, shown, by_text, position, read_by_conditions, has_column in self.plan:
             if shown is not None and not shown(answers, None):
+                # Not asked, so its answer is ignored (the summary counts such rows); an empty cell is the usual case.
+                if has_column and row[position] and split_choices(row[position], MULTI_SEPARATOR):
+                    ignored = True
                 continue
             answer = by_text.get(row[position])
             if answer is None:
@@ -373,6 +395,8 @@ class CsvLayout:
             if read_by_conditions:
                 answers[question_id] = answer.choices
             points.append(answer.points)
+        if ignored:
+            self.notes.ignored_rows += 1
         return self.pack.result(answers, points)
 
     def score_fully(self, row: list[str], number: int, problems: list[Problem] | None = None) -> list[object]:
@@ -382,7 +406,7 @@ class CsvLayout:
             position = self.position_of[step.question.id]
             return split_choices(row[position], MULTI_SEPARATOR) if position is not None else ()
 
-        return self.pack.score_fully(written, number, problems or [], self.absent, _comma_hint)
+        return self.pack.score_fully(written, number, problems or [], self.absent, _comma_hint, self.notes)
 
     def fitted(self, row: list[str], number: int) -> tuple[list[str], list[Problem]]:
         """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
@@ -426,25 +450,48 @@ def _cells_at(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
 Carried = Any  # a sequence aligned with the carried column names (CSV input) or a dict (JSONL input)
 ScoredRow = tuple[int, Carried, list[object]]
 
+NOT_UTF8 = "not UTF-8 text (save the file as UTF-8; it may be Latin-1 / Windows-1252)"
+
+
+@dataclass(slots=True)
+class ReadNotes:
+    """What reading the rows noticed, for the summary; complete once every row is read."""
+
+    replaced: dict[str, None] = field(default_factory=dict)  # result columns found in the input
+    ignored_rows: int = 0  # scored rows that answered questions their other answers do not ask
+
+    def sentences(self) -> tuple[str, ...]:
+        sentences = list(_replaced_note(self.replaced))
+        if self.ignored_rows:
+            their = "its" if self.ignored_rows == 1 else "their"
+            sentences.append(
+                f"{_count(self.ignored_rows, 'row')} answered questions {their} other answers do not ask (those answers were ignored)"
+            )
+        return tuple(sentences)
+
 
 class InputRows(NamedTuple):
     """What a reader gives: the carried column names (None for JSONL, where each object carries its own), the
-    scored rows, and the result columns found in the input (replaced; complete once the rows are read)."""
+    scored rows, and what reading them noticed."""
 
     columns: list[str] | None
     scored: Iterator[ScoredRow]
-    replaced: dict[str, None]
+    notes: ReadNotes
 
 
-def read_csv(lines: Iterator[str], pack: CompiledPack, name: str) -> InputRows:
+def read_csv(source: Source, pack: CompiledPack) -> InputRows:
     """The carried column names, and the scored rows. A header that cannot be used raises InputFileError."""
-    reader = csv.reader(lines)
+    reader = csv.reader(source.lines)
     try:
-        number, header = _header(reader, name)
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise _unreadable(name, reader.line_num + 1, error) from None
-    layout = CsvLayout(pack, header, name)
-    return InputRows(layout.carried_names, _scored_csv_rows(reader, layout, name, number + 1), layout.replaced)
+        number, header = _header(reader, source.name)
+    except csv.Error as error:
+        raise _unreadable(source.name, reader.line_num + 1, error) from None
+    if source.decoded.ended:
+        raise _unclosed_quote(source.name, number)
+    if source.decoded.undecodable:
+        raise InputFileError(f"{source.name}: row {number}: {NOT_UTF8}")
+    layout = CsvLayout(pack, header, source.name)
+    return InputRows(layout.carried_names, _scored_csv_rows(reader, layout, source, number + 1), layout.notes)
 
 
 def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
@@ -455,11 +502,20 @@ def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
     raise InputFileError(f"{name}: no header row (expected a first row of question ids)")
 
 
-def _scored_csv_rows(reader: Iterator[list[str]], layout: CsvLayout, name: str, first: int) -> Iterator[ScoredRow]:
+def _scored_csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, first: int) -> Iterator[ScoredRow]:
     number = first - 1
     width = layout.width
+    decoded = source.decoded
     try:
         for number, row in enumerate(reader, start=first):
+            if decoded.ended:
+                raise _unclosed_quote(source.name, number)
+            if decoded.undecodable:
+                decoded.undecodable = False
+                cells, _ = layout.fitted(row, number)
+                error = f"row {number}: {NOT_UTF8}"
+                yield number, layout.carried_cells(_without_bad_bytes(cells)), [*layout.pack.empty_result, error]
+                continue
             if len(row) == width:
                 result = layout.score(row, number)
             else:
@@ -468,14 +524,32 @@ def _scored_csv_rows(reader: Iterator[list[str]], layout: CsvLayout, name: str, 
             if result[-1] is not None and not any(cell.strip() for cell in row):
                 continue  # a row with no content at all (a blank line, or only separators)
             yield number, layout.carried_cells(row), result
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise _unreadable(name, number + 1, error) from None
+    except csv.Error as error:
+        raise _unreadable(source.name, number + 1, error) from None
 
 
-def _unreadable(name: str, row: int, error: Exception) -> InputFileError:
-    if isinstance(error, UnicodeDecodeError):
-        return InputFileError(f"{name}: row {row}: not UTF-8 text")
-    return InputFileError(f"{name}: row {row}: cannot read CSV ({error})")
+def _unreadable(name: str, row: int, error: csv.Error) -> InputFileError:
+    # A quote never closed reads the rest of the file into one cell: in a long file, that cell outgrows the limit.
+    too_long = str(error).startswith("field larger than field limit")
+    hint = '; perhaps a quote (") opened here is never closed' if too_long else ""
+    return InputFileError(f"{name}: row {row}: cannot read CSV ({error}){hint}")
+
+
+def _unclosed_quote(name: str, row: int) -> InputFileError:
+    # Only the end of the input completed the row, so every line after the quote was read into one cell.
+    return InputFileError(
+        f'{name}: row {row}: a quote (") opened here is never closed, so the rest of the file reads as one cell; '
+        'stopped rather than drop those rows (close the quote, or write a quote inside a cell as "")'
+    )
+
+
+# Text decoded from bytes that are not UTF-8 holds lone surrogates in their place (errors="surrogateescape").
+_BAD_BYTES = re.compile("[\udc80-\udcff]")
+
+
+def _without_bad_bytes(cells: list[str]) -> list[str]:
+    """The cells, those holding bytes that are not UTF-8 left empty: their text would be a guess."""
+    return ["" if _BAD_BYTES.search(cell) else cell for cell in cells]
 
 
 def json_choices(value: object) -> tuple[str, ...] | None:
@@ -492,94 +566,157 @@ def json_choices(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def score_record(pack: CompiledPack, record: Mapping[str, object], number: int) -> list[object]:
-    """The result columns for one JSONL answers object."""
-    return pack.score_fully(lambda step: json_choices(record.get(step.question.id)), number, [])
-
-
-def read_jsonl(lines: Iterator[str], pack: CompiledPack, name: str) -> InputRows:
+def read_jsonl(source: Source, pack: CompiledPack) -> InputRows:
     """No fixed columns (each object carries its own), and the scored rows."""
-    replaced: dict[str, None] = {}
-    return InputRows(None, _scored_jsonl_rows(lines, pack, name, replaced), replaced)
+    notes = ReadNotes()
+    return InputRows(None, _scored_jsonl_rows(source, pack, notes), notes)
 
 
-def _scored_jsonl_rows(
-    lines: Iterator[str], pack: CompiledPack, name: str, replaced: dict[str, None]
-) -> Iterator[ScoredRow]:
-    """The scored rows; result columns found in the objects are added to `replaced`."""
+def _scored_jsonl_rows(source: Source, pack: CompiledPack, notes: ReadNotes) -> Iterator[ScoredRow]:
+    """The scored rows; result columns found in the objects are noted as replaced."""
     dropped = {step.question.id for step in pack.steps} | set(pack.result_columns)
     result_columns = set(pack.result_columns)
+    parser = StrictJson()
     first = True
-    number = 0
-    try:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            record = _json_object(line, number, name, first)
-            first = False
-            if isinstance(record, str):
-                yield number, {}, [*pack.empty_result, record]
-                continue
-            carried = {key: value for key, value in record.items() if key not in dropped}
-            if len(carried) < len(record):
-                replaced.update((key, None) for key in record if key in result_columns)
-            yield number, carried, score_record(pack, record, number)
-    except UnicodeDecodeError as error:
-        raise _unreadable(name, number + 1, error) from None
+    for number, line in enumerate(source.lines, start=1):
+        if not line.strip():
+            continue
+        undecodable, source.decoded.undecodable = source.decoded.undecodable, False
+        record = _json_object(parser, line, number, source.name, first, undecodable)
+        first = False
+        if isinstance(record, str):
+            yield number, {}, [*pack.empty_result, record]
+            continue
+        problems = parser.problems(record, number)
+        unusable = {problem.question for problem in problems}
+        if undecodable:
+            unusable.update(key for key, value in record.items() if _holds_bad_bytes(key, value))
+        usable = {key: value for key, value in record.items() if key not in unusable} if unusable else record
+        carried = {key: value for key, value in usable.items() if key not in dropped}
+        if len(carried) < len(record):
+            notes.replaced.update((key, None) for key in record if key in result_columns)
+        if undecodable:
+            yield number, carried, [*pack.empty_result, f"row {number}: {NOT_UTF8}"]
+            continue
+        yield number, carried, score_record(pack, usable, number, problems, notes)
 
 
-class _RefusedValue(Exception):
-    """A line that parses, but as something batch refuses: a key written twice, NaN, Infinity."""
+def score_record(
+    pack: CompiledPack, record: Mapping[str, object], number: int, problems: list[Problem], notes: ReadNotes
+) -> list[object]:
+    """The result columns for one JSONL answers object (`problems`: those already found in it)."""
+    return pack.score_fully(lambda step: json_choices(record.get(step.question.id)), number, problems, notes=notes)
 
 
-def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    record = dict(pairs)
-    if len(record) < len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _RefusedValue(f"duplicate key '{key}'")
-            seen.add(key)
-    return record
+def _holds_bad_bytes(key: str, value: object) -> bool:
+    return bool(_BAD_BYTES.search(key) or _BAD_BYTES.search(json.dumps(value, ensure_ascii=False)))
 
 
-def _no_constant(constant: str) -> object:
-    raise _RefusedValue(f"not valid JSON ({constant} is not a JSON number)")
-
-
-def _finite_float(text: str) -> float:
-    number = float(text)
-    if math.isinf(number):
-        raise _RefusedValue(f"the number {text} is out of range")
-    return number
-
-
-# Python's json keeps the last of two equal keys and reads NaN / Infinity, which no JSON writer may emit.
-_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite_float)
-
-
-def _json_object(line: str, number: int, name: str, first: bool) -> dict[str, object] | str:
+def _json_object(
+    parser: StrictJson, line: str, number: int, name: str, first: bool, undecodable: bool
+) -> dict[str, object] | str:
     """The answers object on one line, or an error text for its row.
 
     A first line that is not a JSON object means the input is not JSON Lines at all (a JSON array,
-    a pretty-printed object): that is fatal. A bad line later, or a refused value on any line, is one bad row.
+    a pretty-printed object, another encoding): that is fatal. A bad line later is one bad row.
     """
     try:
-        record = _STRICT_JSON.decode(line)
-        problem = "" if isinstance(record, dict) else f"expected a JSON object, got {_json_kind(record)}"
+        record = parser.parse(line)
+        if isinstance(record, dict):
+            return record
+        problem = f"expected a JSON object, got {_json_kind(record)}"
     except json.JSONDecodeError as error:
         problem = f"not valid JSON ({error.msg})"
     except RecursionError:
         problem = "not valid JSON (nesting too deep)"
-    except _RefusedValue as error:
-        return f"row {number}: {error}"
-    except ValueError:  # int() refuses a number of over 4300 digits
-        return f"row {number}: a number has too many digits"
-    if not problem:
-        return record
+    if undecodable:  # bytes that are not UTF-8 are the likelier cause
+        problem = NOT_UTF8
     if first:
-        raise InputFileError(f"{name}: row {number}: {problem}; expected JSON Lines (one answers object per line)")
+        expected = "" if undecodable else "; expected JSON Lines (one answers object per line)"
+        raise InputFileError(f"{name}: row {number}: {problem}{expected}")
     return f"row {number}: {problem}"
+
+
+class Refused(NamedTuple):
+    """A JSON value batch refuses, left in its place so that the rest of the object stays usable."""
+
+    reason: str
+    duplicate_key: bool = False
+
+
+class StrictJson:
+    """JSON as batch reads it: what no JSON writer may emit becomes a Refused value, and `problems` names it.
+
+    Python's json keeps the last of two equal keys and reads NaN / Infinity; a number too large for a float
+    or with too many digits for int() would raise and lose the whole object.
+    """
+
+    def __init__(self) -> None:
+        self.refused = False  # the last object parsed holds a Refused value
+        self.decoder = json.JSONDecoder(
+            object_pairs_hook=self._object, parse_constant=self._constant, parse_float=self._float, parse_int=self._int
+        )
+
+    def parse(self, line: str) -> object:
+        self.refused = False
+        return self.decoder.decode(line)
+
+    def problems(self, record: dict[str, object], number: int) -> list[Problem]:
+        """One problem per field of `record` holding a refused value, named after the field."""
+        if not self.refused:
+            return []
+        problems = []
+        for key, value in record.items():
+            refusal = _first_refusal(value)
+            if refusal is None:
+                continue
+            if not refusal.duplicate_key:
+                message = f"'{key}': {refusal.reason}"
+            else:
+                message = refusal.reason if refusal is value else f"{refusal.reason} (in '{key}')"
+            problems.append(Problem(key, f"row {number}: {message}"))
+        return problems
+
+    def _refuse(self, reason: str, duplicate_key: bool = False) -> Refused:
+        self.refused = True
+        return Refused(reason, duplicate_key)
+
+    def _object(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        record = dict(pairs)
+        if len(record) < len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    record[key] = self._refuse(f"duplicate key '{key}'", duplicate_key=True)
+                seen.add(key)
+        return record
+
+    def _constant(self, constant: str) -> Refused:
+        return self._refuse(f"not valid JSON ({constant} is not a JSON number)")
+
+    def _float(self, text: str) -> float | Refused:
+        number = float(text)
+        return self._refuse(f"the number {text} is out of range") if math.isinf(number) else number
+
+    def _int(self, text: str) -> int | Refused:
+        try:
+            return int(text)
+        except ValueError:  # int() refuses a number of over 4300 digits
+            return self._refuse("a number has too many digits")
+
+
+def _first_refusal(value: object) -> Refused | None:
+    """A Refused value in `value`, however deep (a loop, not recursion: the nesting may be deep)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Refused):
+            return item
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
 
 
 def _json_kind(value: object) -> str:
@@ -590,31 +727,50 @@ def _json_kind(value: object) -> str:
 # Opening the input
 
 
+class DecodedLines:
+    """A byte stream's lines as UTF-8 text with their line endings (the csv module wants them), read as asked for.
+
+    A byte order mark at the start is dropped (spreadsheet exports add one). A line that is not UTF-8 does not stop
+    the reading: its bad bytes become lone surrogates (see _BAD_BYTES) and `undecodable` turns true, for the reader
+    to make the row holding it an error and set it back. `ended` turns true once the last line has been read.
+    Decoding line by line is as fast as a text wrapper.
+    """
+
+    def __init__(self, binary: Iterable[bytes]) -> None:
+        self.undecodable = False
+        self.ended = False
+        self.lines = self._decoded(iter(binary))
+
+    def _decoded(self, binary: Iterator[bytes]) -> Iterator[str]:
+        for first in binary:
+            yield self._text(first).removeprefix("\ufeff")
+            break
+        for line in binary:
+            try:
+                text = line.decode()
+            except UnicodeDecodeError:
+                text = self._text(line)
+            yield text
+        self.ended = True
+
+    def _text(self, line: bytes) -> str:
+        try:
+            return line.decode()
+        except UnicodeDecodeError:
+            self.undecodable = True
+            return line.decode(errors="surrogateescape")
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """An opened input: its name for messages, its kind, its text lines, and its bytes for progress."""
+    """An opened input: its name for messages, its kind, its text lines (and their decoding), its bytes for progress."""
 
     name: str
     kind: str
     lines: Iterator[str]
+    decoded: DecodedLines
     binary: IO[bytes] | None = None
     size: int | None = None
-
-
-def decoded_lines(binary: Iterable[bytes]) -> Iterator[str]:
-    """UTF-8 lines with their line endings (the csv module wants them).
-
-    Decoding line by line is as fast as a text wrapper and lets a bad byte raise at its own row.
-    """
-    return map(bytes.decode, binary)
-
-
-def without_bom(lines: Iterator[str]) -> Iterator[str]:
-    """The lines, a byte order mark at the start of the first one dropped (spreadsheet exports add one)."""
-    for first in lines:
-        yield first.removeprefix("\ufeff")
-        break
-    yield from lines
 
 
 def kind_for(path: Path) -> str:
@@ -637,16 +793,13 @@ def kind_of_suffix(path: Path) -> str | None:
     return None
 
 
-def sniffed(lines: Iterator[str], name: str) -> tuple[str, Iterator[str]]:
+def sniffed(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
     """The kind of a stream by its first non-blank character (`{` is JSONL), and the lines, none lost."""
     seen = []
-    try:
-        for line in lines:
-            seen.append(line)
-            if line.strip():
-                return ("jsonl" if line.lstrip().startswith("{") else "csv"), itertools.chain(seen, lines)
-    except UnicodeDecodeError:
-        raise InputFileError(f"{name}: row {len(seen) + 1}: not UTF-8 text") from None
+    for line in lines:
+        seen.append(line)
+        if line.strip():
+            return ("jsonl" if line.lstrip().startswith("{") else "csv"), itertools.chain(seen, lines)
     return "csv", iter(seen)
 
 
@@ -655,8 +808,11 @@ def opened(input_name: str) -> Iterator[Source]:
     """The input by name: a CSV or JSONL file by its extension, or stdin (`-`) by its first character."""
     if input_name == "-":
         binary = getattr(sys.stdin, "buffer", None)
-        kind, lines = sniffed(without_bom(decoded_lines(binary) if binary is not None else iter(sys.stdin)), "stdin")
-        yield Source("stdin", kind, lines)
+        if binary is None:  # stdin replaced by a text stream: its text as bytes again
+            binary = (line.encode(errors="surrogateescape") for line in sys.stdin)
+        decoded = DecodedLines(binary)
+        kind, lines = sniffed(decoded.lines)
+        yield Source("stdin", kind, lines, decoded)
         return
     path = Path(input_name)
     try:
@@ -669,7 +825,8 @@ def opened(input_name: str) -> Iterator[Source]:
         raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
     with handle:
         kind = kind_for(path)
-        yield Source(str(path), kind, without_bom(decoded_lines(handle)), handle, os.fstat(handle.fileno()).st_size)
+        decoded = DecodedLines(handle)
+        yield Source(str(path), kind, decoded.lines, decoded, handle, os.fstat(handle.fileno()).st_size)
 
 
 # Writing rows
@@ -773,17 +930,19 @@ def run_batch(
     fmt: str | None = None,
     progress: bool = False,
 ) -> BatchSummary:
-    """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None) as `fmt`.
+    """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None or -) as `fmt`.
 
     Without `fmt`, the output format follows the output file's extension (.csv, .jsonl, ...), else the input's kind.
     """
     if fmt not in (None, "csv", "jsonl"):
         raise ValueError(f"unknown batch output format {fmt!r} (expected csv or jsonl)")
+    if output == STDOUT:
+        output = None
     refuse_overwriting_input(input_name, output)
     compiled_pack = compiled(pack)
     with opened(input_name) as source:
         read = read_csv if source.kind == "csv" else read_jsonl
-        columns, rows, replaced = read(source.lines, compiled_pack, source.name)
+        columns, rows, read_notes = read(source, compiled_pack)
         sink_type = CsvSink if output_kind(fmt, output, source.kind) == "csv" else JsonlSink
         with output_stream(output) as stream, progress_bar(source, progress) as update:
             sink = sink_type(stream, columns, compiled_pack.result_columns)
@@ -797,7 +956,7 @@ def run_batch(
                         error_rows.append(number)
                 if not count % PROGRESS_EVERY:
                     update()
-    return BatchSummary(count, error_count, tuple(error_rows), (*sink.notes(), *_replaced_note(replaced)), output)
+    return BatchSummary(count, error_count, tuple(error_rows), (*sink.notes(), *read_notes.sentences()), output)
 
 
 def refuse_overwriting_input(input_name: str, output: Path | None) -> None:
