@@ -307,7 +307,7 @@ def check(
 @_reports_errors
 def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results here instead of stdout.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file (- or none: stdout), whole or not at all.", show_default=False)] = None,
     fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False)] = None,
     data: DataOption = None,
 ) -> None:
