@@ -13,29 +13,13 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput, Output
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
+from keys import CTRL_C, CTRL_D, DOWN, ENTER, FIRST_CHOICES, SPACE, UP
 from roleadvisor.engine import missing_questions, score_answers
 from roleadvisor.errors import Cancelled
 from roleadvisor.loader import load_pack
 from roleadvisor.pack import Answers, Pack
 from roleadvisor.prompts import checkbox_validator, run_quiz
 
-ENTER = "\r"
-SPACE = " "
-DOWN = "\x1b[B"
-UP = "\x1b[A"
-CTRL_C = "\x03"
-CTRL_D = "\x04"
-
-# The first choice at every prompt of the shipped pack, from a fresh start: a student's run.
-FIRST_CHOICES = {
-    "background": ("student",),
-    "goal": ("first_portfolio",),
-    "work_style": ("ship_fast",),
-    "interests": ("prompt_design",),
-    "deployment": ("simple_hosting",),
-    "model_depth": ("application_level",),
-    "first_project": ("study_assistant",),
-}
 STUDENT_RUN = tuple(FIRST_CHOICES)  # the prompts of a student's run, in order
 QUESTIONS_FOR_A_STUDENT = len(STUDENT_RUN)
 MULTI_SELECT = "interests"

@@ -14,28 +14,14 @@ import pexpect
 import pytest
 import yaml
 
+from keys import CTRL_C, DOWN, ENTER, FIRST_CHOICES, SPACE, UP
 from roleadvisor.engine import missing_questions, score_answers
 from roleadvisor.pack import Pack
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 
-ENTER = "\r"
-SPACE = " "
-DOWN = "\x1b[B"
-UP = "\x1b[A"
-CTRL_C = "\x03"
 TIMEOUT = 10  # seconds for each expected piece of output
 
-# The first choice everywhere (so no production_experience question).
-FIRST_CHOICES = {
-    "background": ("student",),
-    "goal": ("first_portfolio",),
-    "work_style": ("ship_fast",),
-    "interests": ("prompt_design",),
-    "deployment": ("simple_hosting",),
-    "model_depth": ("application_level",),
-    "first_project": ("study_assistant",),
-}
 MULTI_SELECT_AT = 4  # interests, in a student's run of 7 prompts: nothing is ticked until Space
 LONG_HELP = "Words that run well past the edge of a narrow terminal, and so must wrap onto further lines instead of being cut off."
 ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
