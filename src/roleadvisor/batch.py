@@ -39,7 +39,7 @@ from typing import IO, Any, NamedTuple, Optional, TextIO
 from roleadvisor import engine
 from roleadvisor.answers import check_answer, split_choices
 from roleadvisor.errors import AnswerError, InputFileError
-from roleadvisor.files import atomic_output
+from roleadvisor.files import atomic_output, open_input
 from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Condition, Not, Pack, Question, Recommended
 
 CSV_SUFFIXES = (".csv",)
@@ -815,15 +815,7 @@ def opened(input_name: str) -> Iterator[Source]:
         yield Source("stdin", kind, lines, decoded)
         return
     path = Path(input_name)
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise InputFileError(f"{path}: cannot read ({error.strerror})") from None
-    with handle:
+    with open_input(path) as handle:
         kind = kind_for(path)
         decoded = DecodedLines(handle)
         yield Source(str(path), kind, decoded.lines, decoded, handle, os.fstat(handle.fileno()).st_size)

@@ -1,4 +1,4 @@
-"""Writing output files whole or not at all: a temp file in the same folder, renamed over the target at the end."""
+"""Opening input files with plain-worded errors, and writing output files whole or not at all."""
 
 from __future__ import annotations
 
@@ -7,9 +7,21 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from roleadvisor.errors import InputFileError
+from roleadvisor.errors import InputFileError, RoleAdvisorError
+
+
+def open_input(path: Path, error: type[RoleAdvisorError] = InputFileError) -> BinaryIO:
+    """The file opened for reading bytes; a missing, folder or unreadable path raises `error`."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
 
 
 @contextlib.contextmanager

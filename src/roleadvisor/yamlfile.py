@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import yaml
 
 from roleadvisor.errors import RoleAdvisorError
+from roleadvisor.files import open_input
 
 MAX_FILE_BYTES = 1024 * 1024
 # Packs and answer files nest a dozen levels at most; a cap keeps every reader's recursion shallow.
@@ -43,22 +45,18 @@ def decode_text(data: bytes, name: str, error: type[RoleAdvisorError]) -> str:
 
 def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
     """The file's bytes, refusing missing, unreadable and oversized files."""
-    try:
-        size = path.stat().st_size
+    with open_input(path, error) as stream:
+        size = os.fstat(stream.fileno()).st_size
         if size > MAX_FILE_BYTES:
             raise error(f"{path}: file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
         # Read no more than the limit allows: devices and pipes report no size (/dev/zero never ends).
-        with path.open("rb") as stream:
+        try:
             data = stream.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise error(f"{path}: file is too large (over {MAX_FILE_BYTES} bytes)")
-        return data
-    except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise error(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot read ({exc.strerror})") from None
+        except OSError as exc:
+            raise error(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise error(f"{path}: file is too large (over {MAX_FILE_BYTES} bytes)")
+    return data
 
 
 def read_stdin(error: type[RoleAdvisorError]) -> bytes:
