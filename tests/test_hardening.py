@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 from roleadvisor.check import check_pack
 from roleadvisor.check_views import render_check
 from roleadvisor.cli import app
+from roleadvisor.datafile import MAX_DEPTH, MAX_FILE_BYTES
 from roleadvisor.errors import PackError
 from roleadvisor.loader import PACK_FILES, load_pack
-from roleadvisor.yamlfile import MAX_DEPTH, MAX_FILE_BYTES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

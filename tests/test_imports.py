@@ -27,6 +27,7 @@ with open(report, "w") as out:
 
 PROMPTS = {"questionary", "prompt_toolkit"}
 RICH = {"rich"}
+YAML = {"yaml"}  # the shipped pack is read from data/parsed-pack.json while it matches the YAML
 SCRIPTED_ANSWERS = [
     "--answer", "background=student",
     "--answer", "goal=first_portfolio",
@@ -59,22 +60,31 @@ def families(modules: set[str]) -> set[str]:
     return {name.partition(".")[0] for name in modules}
 
 
-def test_compare_text_does_not_load_the_prompt_libraries(tmp_path: Path) -> None:
+def test_compare_text_loads_neither_pyyaml_nor_the_prompt_libraries(tmp_path: Path) -> None:
     modules, out = loaded_by(tmp_path, "compare", "developer", "engineer")
     assert "AI Engineer" in out
-    assert families(modules) & PROMPTS == set()
+    assert families(modules) & (PROMPTS | YAML) == set()
 
 
-def test_compare_json_loads_neither_rich_nor_prompts(tmp_path: Path) -> None:
+def test_compare_json_loads_no_rich_pyyaml_or_prompts(tmp_path: Path) -> None:
     modules, out = loaded_by(tmp_path, "compare", "--format", "json")
     assert json.loads(out)["roles"]
-    assert families(modules) & (PROMPTS | RICH) == set()
+    assert families(modules) & (PROMPTS | RICH | YAML) == set()
 
 
-def test_scripted_quiz_as_json_loads_neither_rich_nor_prompts(tmp_path: Path) -> None:
+def test_scripted_quiz_as_json_loads_no_rich_pyyaml_or_prompts(tmp_path: Path) -> None:
     modules, out = loaded_by(tmp_path, "quiz", "--no-input", *SCRIPTED_ANSWERS, "--format", "json")
     assert json.loads(out)["recommendation"]["role"] == "developer"
-    assert families(modules) & (PROMPTS | RICH) == set()
+    assert families(modules) & (PROMPTS | RICH | YAML) == set()
+
+
+def test_a_yaml_answers_file_loads_pyyaml(tmp_path: Path) -> None:
+    """The other side of the hygiene above: PyYAML is loaded when a YAML file is really read."""
+    lines = (f"{question}: [{choices}]" for question, _, choices in (a.partition("=") for a in SCRIPTED_ANSWERS[1::2]))
+    (tmp_path / "answers.yaml").write_text("\n".join(lines) + "\n")
+    modules, out = loaded_by(tmp_path, "quiz", "--no-input", "--answers-file", "answers.yaml", "--format", "json")
+    assert json.loads(out)["recommendation"]["role"] == "developer"
+    assert "yaml" in modules
 
 
 def test_scripted_quiz_as_text_does_not_load_the_prompt_libraries(tmp_path: Path) -> None:
@@ -97,7 +107,7 @@ def test_help_loads_no_pack_parser_rich_or_prompts(tmp_path: Path) -> None:
     """typer formats help with rich unless rich_markup_mode is None; cli.py turns that off."""
     modules, out = loaded_by(tmp_path, "--help")
     assert "batch" in out
-    assert families(modules) & (PROMPTS | RICH | {"yaml"}) == set()
+    assert families(modules) & (PROMPTS | RICH | YAML) == set()
 
 
 def test_usage_error_does_not_load_rich(tmp_path: Path) -> None:

@@ -36,8 +36,23 @@ def test_installed_package_uses_the_pack_inside_it(installed: Path) -> None:
     result = run_installed(installed, "-c", "from roleadvisor.loader import default_data_dir; print(default_data_dir())")
     assert Path(result.stdout.strip()) == installed / "roleadvisor" / "data"
     assert sorted(p.name for p in (installed / "roleadvisor" / "data").iterdir()) == [
-        "courses.yaml", "guide.yaml", "questions.yaml", "roles.yaml",
+        "courses.yaml", "guide.yaml", "parsed-pack.json", "questions.yaml", "roles.yaml",
     ]
+
+
+def test_installed_compare_reads_the_shipped_parsed_pack_without_pyyaml(installed: Path) -> None:
+    script = """
+import runpy, sys
+sys.argv = ["roleadvisor", "compare"]
+try:
+    runpy.run_module("roleadvisor", run_name="__main__")
+except SystemExit:
+    pass
+print("pyyaml loaded:", "yaml" in sys.modules, file=sys.stderr)
+"""
+    result = run_installed(installed, "-c", script)
+    assert "Main focus" in result.stdout
+    assert result.stderr.strip() == "pyyaml loaded: False"
 
 
 def test_installed_compare_prints_the_eight_factor_table(installed: Path) -> None:

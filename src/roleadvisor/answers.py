@@ -6,11 +6,9 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import yaml
-
+from roleadvisor.datafile import read_data_file
 from roleadvisor.errors import AnswerError
 from roleadvisor.pack import Answers, Pack, Question
-from roleadvisor.yamlfile import read_data_file
 
 
 def parse_answer_flag(text: str) -> tuple[str, tuple[str, ...]]:
@@ -102,4 +100,6 @@ def answers_file_text(pack: Pack, answers: Answers, path: Path) -> str:
     plain = plain_answers(pack, answers)
     if path.suffix.lower() == ".json":
         return json.dumps(plain, indent=2) + "\n"
-    return yaml.safe_dump(plain, sort_keys=False, allow_unicode=True)
+    from roleadvisor.yamlfile import dump_yaml
+
+    return dump_yaml(plain)

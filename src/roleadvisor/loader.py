@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from roleadvisor.datafile import parse_data, read_bytes
 from roleadvisor.errors import PackError
 from roleadvisor.pack import (
     AllOf,
@@ -41,7 +42,7 @@ from roleadvisor.pack import (
     Rule,
     Weight,
 )
-from roleadvisor.yamlfile import read_data_file
+from roleadvisor.parsed_pack import parsed_documents
 
 PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
@@ -95,6 +96,15 @@ def read_pack(directory: Path | str | None = None) -> PackReading:
     return PackReading(builder.build(), tuple(builder.problems))
 
 
+def read_documents(folder: Path) -> dict[str, object]:
+    """Each pack file's data: from parsed-pack.json when it matches the files, else parsed from them."""
+    raw = {name: read_bytes(folder / name, PackError) for name in PACK_FILES}
+    parsed = parsed_documents(folder, raw)
+    if parsed is not None:
+        return parsed
+    return {name: parse_data(content, folder / name, PackError) for name, content in raw.items()}
+
+
 def _kind(value: object) -> str:
     if value is None:
         return "nothing"
@@ -108,10 +118,9 @@ def _kind(value: object) -> str:
 class _File:
     """One pack file being read: raises PackError for structure, records problems for meaning."""
 
-    def __init__(self, folder: Path, name: str, problems: list[Problem]) -> None:
+    def __init__(self, folder: Path, name: str, data: object, problems: list[Problem]) -> None:
         self.name = name
         self.problems = problems
-        data = read_data_file(folder / name, PackError)
         if not isinstance(data, dict):
             raise PackError(f"{folder / name}: expected a mapping at the top, got {_kind(data)}")
         self.data: dict[str, Any] = data
@@ -197,14 +206,15 @@ class _PackBuilder:
         self.problems: list[Problem] = []
 
     def build(self) -> Pack:
-        roles_file = _File(self.folder, "roles.yaml", self.problems)
+        documents = read_documents(self.folder)
+        roles_file = _File(self.folder, "roles.yaml", documents["roles.yaml"], self.problems)
         roles, factors = self._roles(roles_file)
         role_ids = [role.id for role in roles]
-        guide = _File(self.folder, "guide.yaml", self.problems)
+        guide = _File(self.folder, "guide.yaml", documents["guide.yaml"], self.problems)
         quick_take, cards, confusion, goals, faq = self._guide(guide, role_ids)
-        questions_file = _File(self.folder, "questions.yaml", self.problems)
+        questions_file = _File(self.folder, "questions.yaml", documents["questions.yaml"], self.problems)
         tie_break, labels, questions = self._questions(questions_file, role_ids, [card.id for card in cards])
-        courses_file = _File(self.folder, "courses.yaml", self.problems)
+        courses_file = _File(self.folder, "courses.yaml", documents["courses.yaml"], self.problems)
         courses, roadmaps, course_rules, roadmap_rules = self._courses(courses_file, role_ids, questions)
         step_ids = [course.id for course in courses + roadmaps]
         for i, goal in enumerate(goals):

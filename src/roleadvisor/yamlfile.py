@@ -1,20 +1,13 @@
-"""Read one YAML or JSON file safely: size cap, strict UTF-8, safe loading, errors with line and column."""
+"""YAML in and out, with safe semantics only: plain data, never Python objects.
+
+The only module that imports PyYAML; others import it when they meet a YAML file.
+"""
 
 from __future__ import annotations
-
-import json
-import os
-import sys
-from pathlib import Path
 
 import yaml
 
 from roleadvisor.errors import RoleAdvisorError
-from roleadvisor.files import open_input
-
-MAX_FILE_BYTES = 1024 * 1024
-# Packs and answer files nest a dozen levels at most; a cap keeps every reader's recursion shallow.
-MAX_DEPTH = 100
 
 # The C loader parses several times faster; both build only plain data (no Python objects).
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -34,39 +27,6 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
-def decode_text(data: bytes, name: str, error: type[RoleAdvisorError]) -> str:
-    """Strict UTF-8 (a leading BOM is dropped); a bad byte is reported with its line."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise error(f"{name}:{line}: not UTF-8 text (byte {exc.start})") from None
-
-
-def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
-    """The file's bytes, refusing missing, unreadable and oversized files."""
-    with open_input(path, error) as stream:
-        size = os.fstat(stream.fileno()).st_size
-        if size > MAX_FILE_BYTES:
-            raise error(f"{path}: file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
-        # Read no more than the limit allows: devices and pipes report no size (/dev/zero never ends).
-        try:
-            data = stream.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            raise error(f"{path}: cannot read ({exc.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise error(f"{path}: file is too large (over {MAX_FILE_BYTES} bytes)")
-    return data
-
-
-def read_stdin(error: type[RoleAdvisorError]) -> bytes:
-    """Standard input, up to the same size limit as a file."""
-    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise error(f"stdin: too large (over {MAX_FILE_BYTES} bytes)")
-    return data
-
-
 def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
@@ -81,53 +41,6 @@ def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
         raise error(f"{name}: nesting is too deep") from None
 
 
-def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
-    def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
-        result: dict[str, object] = {}
-        for key, value in pairs:
-            if key in result:
-                raise error(f"{name}: duplicate key '{key}'")
-            result[key] = value
-        return result
-
-    try:
-        return json.loads(text, object_pairs_hook=unique_keys)
-    except json.JSONDecodeError as exc:
-        raise error(f"{name}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise error(f"{name}: nesting is too deep") from None
-
-
-def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:
-    """Parse a .json file as JSON and anything else as YAML; an empty file is an error."""
-    raw = read_stdin(error) if str(path) == "-" else read_bytes(path, error)
-    text = decode_text(raw, str(path), error)
-    if not text.strip():
-        raise error(f"{path}: file is empty")
-    data = parse_json(text, str(path), error) if path.suffix.lower() == ".json" else parse_yaml(text, str(path), error)
-    if data is None:
-        raise error(f"{path}: file is empty")
-    # Without aliases a file cannot hold more items than it has characters.
-    check_shape(data, str(path), error, max_items=len(text) + 1)
-    return data
-
-
-def check_shape(data: object, name: str, error: type[RoleAdvisorError], max_items: int) -> None:
-    """Refuse data nested deeper than MAX_DEPTH, or with over max_items items once aliases are expanded.
-
-    YAML anchors and aliases can build a cycle (`&a [*a]`) or a tree exponentially larger than the
-    file; either would hang or crash whatever walks the data next.
-    """
-    pending: list[tuple[object, int]] = [(data, 0)]
-    items = 0
-    while pending:
-        value, depth = pending.pop()
-        items += 1
-        if depth > MAX_DEPTH:
-            raise error(f"{name}: nesting is too deep (more than {MAX_DEPTH} levels)")
-        if items > max_items:
-            raise error(f"{name}: too many items once aliases are expanded (more than {max_items})")
-        if isinstance(value, dict):
-            pending.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
+def dump_yaml(data: object) -> str:
+    """Block-style YAML that parse_yaml reads back to the same data, keys in the order given."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
