@@ -2,7 +2,7 @@
 
     python benchmarks/run.py            # a minute or so
     python benchmarks/run.py --quick    # fewer rounds, smaller memory runs
-    python benchmarks/run.py --why      # also list what start-up imports beyond the framework floor
+    python benchmarks/run.py --why      # also: what start-up imports beyond the floor, what the GC switch saves
 
 Figures (whole processes, wall clock; A and B interleaved round by round, medians):
 - start-up: `roleadvisor compare developer engineer` and a scripted `roleadvisor quiz --no-input ... --format json`
@@ -75,6 +75,10 @@ SCRIPTED_QUIZ = [
     "--answer", "model_depth=serving_and_evaluation",
     "--answer", "first_project=production_rag",
 ]  # fmt: skip
+
+# The same entry point with and without cli.main's garbage-collector switch, for --why.
+AS_SHIPPED = "from roleadvisor.cli import main; main()"
+COLLECTOR_LEFT_ON = "import gc; gc.disable = lambda: None; from roleadvisor.cli import main; main()"
 
 PTY_ENV = {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", "NO_COLOR": "1"}
 
@@ -354,10 +358,25 @@ def import_costs(workdir: Path, args: list[str], top: int = 10) -> str:
     )
 
 
+def collector_effect(settings: Settings) -> str:
+    """What cli.main's garbage-collector switch saves `compare`: A/B against the collector left on."""
+    args = ["compare", "developer", "engineer"]
+    commands = {
+        "shipped": wall([sys.executable, "-c", AS_SHIPPED, *args]),
+        "collector on": wall([sys.executable, "-c", COLLECTOR_LEFT_ON, *args]),
+    }
+    medians = interleaved(commands, settings.startup_rounds)
+    ratio = medians["shipped"] / medians["collector on"]
+    return (
+        f"  compare with the collector off during start-up / left on: {ratio:.2f}x "
+        f"({medians['shipped']:.3f} s / {medians['collector on']:.3f} s)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Fewer rounds and smaller memory runs.")
-    parser.add_argument("--why", action="store_true", help="Also list what start-up imports beyond the floor.")
+    parser.add_argument("--why", action="store_true", help="Also show what start-up imports beyond the floor and what the garbage-collector switch saves.")
     options = parser.parse_args(argv)
     settings = QUICK if options.quick else FULL
     print(f"$ {' '.join(['python', *sys.argv])}")
@@ -375,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.why or any(not f.met for f in figures if f.section == "start-up"):
             print()
             print(import_costs(workdir, ["compare", "developer", "engineer"]))
+            print(collector_effect(settings))
     missed = [f for f in figures if not f.met]
     summary = f"\n{len(figures) - len(missed)} of {len(figures)} goals met"
     print(summary + (f"; over budget: {', '.join(f.what for f in missed)}" if missed else ""))

@@ -35,7 +35,8 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped pack, for planting mistakes."""
+    """A writable copy of the shipped pack's YAML, for planting mistakes (like an author's own pack folder,
+    it has no parsed-pack.json; tests/test_parsed_pack.py covers that file)."""
     target = tmp_path / "pack"
-    shutil.copytree(DATA, target)
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("parsed-pack.json"))
     return target

@@ -127,3 +127,34 @@ def test_importing_the_package_loads_only_itself() -> None:
     code = "import sys; before = set(sys.modules); import roleadvisor; print(' '.join(sorted(set(sys.modules) - before)))"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert completed.stdout.split() == ["roleadvisor"]
+
+
+def test_a_command_runs_with_the_collector_on_and_start_up_objects_frozen(tmp_path: Path) -> None:
+    """cli.main keeps the garbage collector off while typer starts; the command itself runs with it on."""
+    code = """
+import gc, runpy, sys
+sys.argv = ["roleadvisor", "roles", "--format", "json"]
+try:
+    runpy.run_module("roleadvisor", run_name="__main__")
+except SystemExit:
+    pass
+print("collector on:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 10_000, file=sys.stderr)
+"""
+    completed = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert json.loads(completed.stdout)["roles"]
+    assert completed.stderr.strip() == "collector on: True frozen: True"
+
+
+def test_help_leaves_the_collector_off_until_exit(tmp_path: Path) -> None:
+    code = """
+import gc, runpy, sys
+sys.argv = ["roleadvisor", "--help"]
+try:
+    runpy.run_module("roleadvisor", run_name="__main__")
+except SystemExit:
+    pass
+print("collector on:", gc.isenabled(), file=sys.stderr)
+"""
+    completed = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert "compare" in completed.stdout
+    assert completed.stderr.strip() == "collector on: False"

@@ -21,7 +21,7 @@ import operator
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from roleadvisor.engine import (
@@ -49,6 +49,7 @@ from roleadvisor.pack import (
     Question,
     Rule,
 )
+from roleadvisor.parsed_pack import PARSED_FILE, has_stale_parsed_pack
 
 # Beyond these sizes the exact count gives way to a sample.
 MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions read
@@ -137,6 +138,10 @@ class CheckReport:
 def check_pack(directory: Path | None, against: Path | None = None, sample_size: int = 20_000, seed: int = 0) -> CheckReport:
     """Read and analyse a pack (and, for a comparison, the pack it is compared against)."""
     checked = analyse(read_pack(directory), sample_size, seed)
+    folder = Path(checked.source)
+    if has_stale_parsed_pack(folder):
+        note = f"{PARSED_FILE} is out of date, so the YAML is parsed on every run: run `python -m roleadvisor.parsed_pack {folder}`."
+        checked = replace(checked, notes=(*checked.notes, note))
     before = analyse(read_pack(against), sample_size, seed) if against is not None else None
     return CheckReport(checked, before)
 

@@ -52,6 +52,19 @@ def parsed_documents(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object
     return documents
 
 
+def has_stale_parsed_pack(folder: Path) -> bool:
+    """True when the folder holds a parsed-pack.json that no longer matches its YAML files."""
+    from roleadvisor.loader import PACK_FILES
+
+    if not (folder / PARSED_FILE).is_file():
+        return False
+    try:
+        raw = {name: (folder / name).read_bytes() for name in PACK_FILES}
+    except OSError:
+        return True
+    return parsed_documents(folder, raw) is None
+
+
 def parsed_pack_text(folder: Path) -> str:
     """parsed-pack.json for a pack folder; raises PackError (naming the problem) unless the pack is valid."""
     from roleadvisor.datafile import parse_data, read_bytes
