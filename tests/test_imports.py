@@ -11,18 +11,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 RUNNER = """
-import runpy, sys
+import gc, json, runpy, sys
 report, sys.argv = sys.argv[1], ["roleadvisor", *sys.argv[2:]]
 try:
     runpy.run_module("roleadvisor", run_name="__main__", alter_sys=True)
 except SystemExit:
     pass
 with open(report, "w") as out:
-    out.write("\\n".join(sorted(sys.modules)))
+    json.dump({"modules": sorted(sys.modules), "collector_on": gc.isenabled(), "frozen": gc.get_freeze_count()}, out)
 """
 
 PROMPTS = {"questionary", "prompt_toolkit"}
@@ -39,9 +40,9 @@ SCRIPTED_ANSWERS = [
 ]  # fmt: skip
 
 
-def loaded_by(tmp_path: Path, *args: str) -> tuple[set[str], str]:
-    """The modules a CLI run leaves loaded, and what it printed."""
-    report = tmp_path / "modules.txt"
+def cli_run(tmp_path: Path, *args: str) -> tuple[dict[str, Any], str]:
+    """A CLI run in a fresh interpreter, as `python -m roleadvisor`: its state at the end, and what it printed."""
+    report = tmp_path / "report.json"
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
     completed = subprocess.run(
         [sys.executable, "-c", RUNNER, str(report), *args],
@@ -53,7 +54,13 @@ def loaded_by(tmp_path: Path, *args: str) -> tuple[set[str], str]:
         timeout=60,
         check=False,
     )
-    return set(report.read_text().split()), completed.stdout
+    return json.loads(report.read_text()), completed.stdout
+
+
+def loaded_by(tmp_path: Path, *args: str) -> tuple[set[str], str]:
+    """The modules a CLI run leaves loaded, and what it printed."""
+    state, out = cli_run(tmp_path, *args)
+    return set(state["modules"]), out
 
 
 def families(modules: set[str]) -> set[str]:
@@ -131,30 +138,13 @@ def test_importing_the_package_loads_only_itself() -> None:
 
 def test_a_command_runs_with_the_collector_on_and_start_up_objects_frozen(tmp_path: Path) -> None:
     """cli.main keeps the garbage collector off while typer starts; the command itself runs with it on."""
-    code = """
-import gc, runpy, sys
-sys.argv = ["roleadvisor", "roles", "--format", "json"]
-try:
-    runpy.run_module("roleadvisor", run_name="__main__")
-except SystemExit:
-    pass
-print("collector on:", gc.isenabled(), "frozen:", gc.get_freeze_count() > 10_000, file=sys.stderr)
-"""
-    completed = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
-    assert json.loads(completed.stdout)["roles"]
-    assert completed.stderr.strip() == "collector on: True frozen: True"
+    state, out = cli_run(tmp_path, "roles", "--format", "json")
+    assert json.loads(out)["roles"]
+    assert state["collector_on"] is True
+    assert state["frozen"] > 10_000
 
 
 def test_help_leaves_the_collector_off_until_exit(tmp_path: Path) -> None:
-    code = """
-import gc, runpy, sys
-sys.argv = ["roleadvisor", "--help"]
-try:
-    runpy.run_module("roleadvisor", run_name="__main__")
-except SystemExit:
-    pass
-print("collector on:", gc.isenabled(), file=sys.stderr)
-"""
-    completed = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
-    assert "compare" in completed.stdout
-    assert completed.stderr.strip() == "collector on: False"
+    state, out = cli_run(tmp_path, "--help")
+    assert "compare" in out
+    assert state["collector_on"] is False
