@@ -2,8 +2,10 @@
 
 Errors from the core arrive as RoleAdvisorError subclasses; `_reports_errors` is the one place
 they become a stderr line and an exit code.
-"""
 
+No `from __future__ import annotations` here: typer reads the commands' annotations at run time, and
+evaluated once at import they cost less than typer compiling them from strings for every command.
+"""
 
 import functools
 import gc
@@ -341,9 +343,9 @@ def _start_collecting_garbage() -> None:
     """Turn the collector on for a command's own work, leaving out what start-up built.
 
     Start-up (typer, pydantic, our modules) allocates tens of thousands of long-lived objects and
-    no cyclic garbage, and the collector's repeated passes over them cost several percent of a short
-    command (benchmarks/run.py measures it). From here on, `freeze` keeps those objects out of
-    every pass.
+    no cyclic garbage, and the collector's repeated passes over them cost a short command such as
+    `compare` about a fifth of its time (`python benchmarks/run.py --why` measures it). From here
+    on, `freeze` keeps those objects out of every pass.
     """
     if not gc.isenabled():
         gc.freeze()

@@ -1,4 +1,7 @@
-"""YAML pack -> validated, immutable models.
+"""Pack folder -> validated, immutable models.
+
+The four YAML files are parsed, or taken already parsed from the folder's parsed-pack.json while it
+matches them (parsed_pack.py); either way the same checks below build the models.
 
 Two kinds of trouble are told apart:
 - structural errors (a missing file, bad YAML, a wrong type, a missing or unknown key) stop the
