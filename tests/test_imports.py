@@ -144,7 +144,8 @@ def test_a_command_runs_with_the_collector_on_and_start_up_objects_frozen(tmp_pa
     assert state["frozen"] > 10_000
 
 
-def test_help_leaves_the_collector_off_until_exit(tmp_path: Path) -> None:
+def test_the_collector_is_on_again_after_main_even_when_no_command_ran(tmp_path: Path) -> None:
     state, out = cli_run(tmp_path, "--help")
     assert "compare" in out
-    assert state["collector_on"] is False
+    assert state["collector_on"] is True
+    assert state["frozen"] == 0

@@ -336,7 +336,10 @@ def batch(
 def main() -> None:
     """The console script. The garbage collector is off until a command starts (see below)."""
     gc.disable()
-    app()
+    try:
+        app()
+    finally:
+        gc.enable()  # for a caller that goes on after main(), whether or not a command ran
 
 
 def _start_collecting_garbage() -> None:
