@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from roleadvisor.check import check_pack
 from roleadvisor.errors import PackError
 from roleadvisor.loader import PACK_FILES, load_pack, read_documents
 from roleadvisor.pack import Pack
-from roleadvisor.parsed_pack import PARSED_FILE, parsed_documents, parsed_pack_text
+from roleadvisor.parsed_pack import MAX_PARSED_BYTES, PARSED_FILE, data_digest, parsed_documents, parsed_pack_text
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REBUILD = "python -m roleadvisor.parsed_pack data"
@@ -71,8 +75,9 @@ def test_a_mistake_planted_in_the_yaml_is_caught_despite_a_stale_parsed_file(shi
     [
         pytest.param("{not json", id="not JSON"),
         pytest.param("[]", id="not a mapping"),
-        pytest.param('{"format": 99, "files": {}}', id="another format"),
-        pytest.param('{"format": 1, "files": {"roles.yaml": {"sha256": "0", "data": {}}}}', id="files missing"),
+        pytest.param('{"format": 99, "sources": {}, "data": {}}', id="another format"),
+        pytest.param('{"format": 2, "sources": {"roles.yaml": "0"}, "data": {"roles.yaml": {}}}', id="files missing"),
+        pytest.param("", id="empty"),
     ],
 )
 def test_a_broken_parsed_file_is_only_a_missed_shortcut(shipped_copy: Path, parsed_text: str) -> None:
@@ -81,12 +86,50 @@ def test_a_broken_parsed_file_is_only_a_missed_shortcut(shipped_copy: Path, pars
     assert content(load_pack(shipped_copy)) == content(load_pack(DATA))
 
 
+def edit_parsed_data(folder: Path, edit: Callable[[dict[str, Any]], None], keep_digest: bool = False) -> None:
+    """Change the data inside parsed-pack.json, leaving the YAML hashes as they are."""
+    parsed = json.loads((folder / PARSED_FILE).read_text())
+    edit(parsed["data"])
+    if not keep_digest:
+        parsed["data_sha256"] = data_digest(parsed["data"])
+    (folder / PARSED_FILE).write_text(json.dumps(parsed))
+
+
+def test_data_edited_by_hand_in_the_parsed_file_is_ignored_for_the_yaml(shipped_copy: Path) -> None:
+    def retitle(data: dict[str, Any]) -> None:
+        data["roles.yaml"]["roles"][0]["title"] = "Edited Developer"
+
+    edit_parsed_data(shipped_copy, retitle, keep_digest=True)
+    assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is None
+    assert load_pack(shipped_copy).role("developer").title == "AI Developer"
+
+
 def test_parsed_data_is_validated_like_yaml(shipped_copy: Path) -> None:
-    """A hand-edited parsed-pack.json whose hashes still match cannot slip past the loader's checks."""
-    parsed = json.loads((shipped_copy / PARSED_FILE).read_text())
-    parsed["files"]["roles.yaml"]["data"]["roles"][0]["id"] = "Not An Id"
-    (shipped_copy / PARSED_FILE).write_text(json.dumps(parsed))
+    """Even data edited with every hash recomputed cannot slip past the loader's checks."""
+
+    def break_id(data: dict[str, Any]) -> None:
+        data["roles.yaml"]["roles"][0]["id"] = "Not An Id"
+
+    edit_parsed_data(shipped_copy, break_id)
     with pytest.raises(PackError, match=r"roles\.yaml: roles\[0\]\.id: expected an id"):
+        load_pack(shipped_copy)
+
+
+def test_a_parsed_file_that_is_a_pipe_or_too_large_is_ignored_without_reading_it(shipped_copy: Path) -> None:
+    parsed = shipped_copy / PARSED_FILE
+    parsed.unlink()
+    os.mkfifo(parsed)
+    assert content(load_pack(shipped_copy)) == content(load_pack(DATA))
+    parsed.unlink()
+    with parsed.open("wb") as big:
+        big.truncate(MAX_PARSED_BYTES + 1)
+    assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is None
+
+
+def test_a_pack_file_that_is_a_pipe_is_refused_rather_than_waited_on(shipped_copy: Path) -> None:
+    (shipped_copy / "roles.yaml").unlink()
+    os.mkfifo(shipped_copy / "roles.yaml")
+    with pytest.raises(PackError, match=r"roles\.yaml: not a regular file"):
         load_pack(shipped_copy)
 
 
@@ -95,9 +138,9 @@ def test_read_documents_parses_yaml_when_there_is_no_parsed_file(shipped_copy: P
     assert read_documents(shipped_copy) == read_documents(DATA)
 
 
-def rebuild(folder: Path) -> subprocess.CompletedProcess[str]:
+def rebuild(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "roleadvisor.parsed_pack", str(folder)], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "roleadvisor.parsed_pack", *map(str, args)], capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -121,20 +164,84 @@ def test_rebuilding_refuses_a_pack_with_problems_and_writes_nothing(shipped_copy
     assert (shipped_copy / PARSED_FILE).read_bytes() == before
 
 
-def test_check_notes_a_stale_parsed_file_and_how_to_rebuild_it(shipped_copy: Path) -> None:
-    from roleadvisor.check import check_pack
+def test_rebuilding_reads_the_yaml_not_a_damaged_parsed_file(shipped_copy: Path) -> None:
+    def damage(data: dict[str, Any]) -> None:
+        data["roles.yaml"]["roles"][0]["title"] = 123
 
-    assert not any(PARSED_FILE in note for note in check_pack(shipped_copy).pack.notes)
-    courses = shipped_copy / "courses.yaml"
+    edit_parsed_data(shipped_copy, damage)
+    with pytest.raises(PackError, match="expected text, got a number"):
+        load_pack(shipped_copy)
+    result = rebuild(shipped_copy)
+    assert result.returncode == 0, result.stderr
+    assert load_pack(shipped_copy).role("developer").title == "AI Developer"
+
+
+def test_a_key_yaml_reads_as_a_date_is_written_as_the_text_the_loader_uses(shipped_copy: Path) -> None:
+    """YAML reads an unquoted 2030-01-01 as a date, which JSON cannot hold; the loader uses its text."""
+    edits = {
+        "roles.yaml": [("id: engineer", 'id: "2030-01-01"'), ("      engineer:", "      2030-01-01:")],
+        "questions.yaml": [("{engineer:", "{2030-01-01:"), ("[developer, engineer]", '[developer, "2030-01-01"]')],
+        "guide.yaml": [("favours: engineer", 'favours: "2030-01-01"'), ("role: engineer", 'role: "2030-01-01"')],
+        "courses.yaml": [("recommended: engineer", 'recommended: "2030-01-01"')],
+    }
+    for name, replacements in edits.items():
+        text = (shipped_copy / name).read_text()
+        for old, new in replacements:
+            assert old in text
+            text = text.replace(old, new)
+        (shipped_copy / name).write_text(text)
+    from_yaml = load_pack(shipped_copy, use_parsed=False)
+    result = rebuild(shipped_copy)
+    assert result.returncode == 0, result.stderr
+    assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is not None
+    assert content(load_pack(shipped_copy)) == content(from_yaml)
+
+
+def test_rebuild_usage(tmp_path: Path) -> None:
+    helped = rebuild("--help")
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("usage: python -m roleadvisor.parsed_pack PACK_FOLDER")
+    for args in ((), ("a", "b"), ("--force",)):
+        refused = rebuild(*args)
+        assert (refused.returncode, refused.stderr.strip()) == (2, "usage: python -m roleadvisor.parsed_pack PACK_FOLDER")
+    missing = rebuild(tmp_path / "nowhere")
+    assert (missing.returncode, missing.stderr.strip()) == (2, f"roleadvisor: {tmp_path / 'nowhere'}: pack folder not found")
+
+
+def test_rebuild_refuses_a_target_that_is_not_a_regular_file(shipped_copy: Path) -> None:
+    (shipped_copy / PARSED_FILE).unlink()
+    (shipped_copy / PARSED_FILE).symlink_to(os.devnull)
+    result = rebuild(shipped_copy)
+    assert (result.returncode, result.stderr.strip()) == (2, f"roleadvisor: {shipped_copy / PARSED_FILE}: not a regular file")
+
+
+def test_check_notes_a_stale_parsed_file_and_how_to_rebuild_it(tmp_path: Path) -> None:
+    folder = tmp_path / "my pack"
+    shutil.copytree(DATA, folder)
+    assert not any(PARSED_FILE in note for note in check_pack(folder).pack.notes)
+    courses = folder / "courses.yaml"
     courses.write_text(courses.read_text() + "\n# edited\n")
-    report = check_pack(shipped_copy)
+    report = check_pack(folder)
     assert report.exit_code == 0
-    assert f"{PARSED_FILE} is out of date" in report.pack.notes[-1]
-    assert f"python -m roleadvisor.parsed_pack {shipped_copy}" in report.pack.notes[-1]
+    assert report.pack.notes[-1] == (
+        f"{PARSED_FILE} does not match the YAML files, so every run parses the YAML instead: "
+        f"rebuild it with `python -m roleadvisor.parsed_pack '{folder}'`."
+    )
+
+
+def test_check_notes_a_parsed_file_it_cannot_read(shipped_copy: Path) -> None:
+    (shipped_copy / PARSED_FILE).write_text("{damaged")
+    assert f"{PARSED_FILE} cannot be read as a parsed pack" in check_pack(shipped_copy).pack.notes[-1]
+
+
+def test_check_says_nothing_of_the_parsed_file_of_a_pack_with_errors(shipped_copy: Path) -> None:
+    guide = shipped_copy / "guide.yaml"
+    guide.write_text(guide.read_text().replace("favours: engineer", "favours: manager", 1))
+    report = check_pack(shipped_copy)
+    assert report.pack.errors
+    assert not any(PARSED_FILE in note for note in report.pack.notes)
 
 
 def test_check_says_nothing_of_a_pack_without_a_parsed_file(shipped_copy: Path) -> None:
-    from roleadvisor.check import check_pack
-
     (shipped_copy / PARSED_FILE).unlink()
     assert not any(PARSED_FILE in note for note in check_pack(shipped_copy).pack.notes)

@@ -49,7 +49,7 @@ from roleadvisor.pack import (
     Question,
     Rule,
 )
-from roleadvisor.parsed_pack import PARSED_FILE, has_stale_parsed_pack
+from roleadvisor.parsed_pack import parsed_pack_note
 
 # Beyond these sizes the exact count gives way to a sample.
 MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions read
@@ -138,9 +138,8 @@ class CheckReport:
 def check_pack(directory: Path | None, against: Path | None = None, sample_size: int = 20_000, seed: int = 0) -> CheckReport:
     """Read and analyse a pack (and, for a comparison, the pack it is compared against)."""
     checked = analyse(read_pack(directory), sample_size, seed)
-    folder = Path(checked.source)
-    if has_stale_parsed_pack(folder):
-        note = f"{PARSED_FILE} is out of date, so the YAML is parsed on every run: run `python -m roleadvisor.parsed_pack {folder}`."
+    note = parsed_pack_note(Path(checked.source)) if not checked.errors else None
+    if note is not None:
         checked = replace(checked, notes=(*checked.notes, note))
     before = analyse(read_pack(against), sample_size, seed) if against is not None else None
     return CheckReport(checked, before)

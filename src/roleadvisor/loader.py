@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -79,9 +79,9 @@ def default_data_dir() -> Path:
     return installed if installed.is_dir() else here.parents[1] / "data"
 
 
-def load_pack(directory: Path | str | None = None) -> Pack:
+def load_pack(directory: Path | str | None = None, *, use_parsed: bool = True) -> Pack:
     """Read and validate a pack; raise PackError for the first problem of any kind."""
-    reading = read_pack(directory)
+    reading = read_pack(directory, use_parsed=use_parsed)
     if reading.problems:
         extra = len(reading.problems) - 1
         check = "roleadvisor check" if directory is None else f"roleadvisor check --data {directory}"
@@ -90,22 +90,37 @@ def load_pack(directory: Path | str | None = None) -> Pack:
     return reading.pack
 
 
-def read_pack(directory: Path | str | None = None) -> PackReading:
-    """Read a pack, raising PackError on structural errors and returning its problems."""
+def read_pack(directory: Path | str | None = None, *, use_parsed: bool = True) -> PackReading:
+    """Read a pack, raising PackError on structural errors and returning its problems.
+
+    use_parsed=False reads the YAML even where a matching parsed-pack.json would do.
+    """
     folder = Path(directory) if directory is not None else default_data_dir()
     if not folder.is_dir():
         raise PackError(f"{folder}: is not a pack folder" if folder.exists() else f"{folder}: pack folder not found")
-    builder = _PackBuilder(folder)
-    return PackReading(builder.build(), tuple(builder.problems))
+    return pack_from_documents(folder, read_documents(folder, use_parsed))
 
 
-def read_documents(folder: Path) -> dict[str, object]:
+def read_documents(folder: Path, use_parsed: bool = True) -> dict[str, object]:
     """Each pack file's data: from parsed-pack.json when it matches the files, else parsed from them."""
-    raw = {name: read_bytes(folder / name, PackError) for name in PACK_FILES}
-    parsed = parsed_documents(folder, raw)
+    raw = {name: read_pack_file(folder / name) for name in PACK_FILES}
+    parsed = parsed_documents(folder, raw) if use_parsed else None
     if parsed is not None:
         return parsed
     return {name: parse_data(content, folder / name, PackError) for name, content in raw.items()}
+
+
+def read_pack_file(path: Path) -> bytes:
+    # A named pipe or socket would block the read until something writes to it.
+    if path.exists() and not (path.is_file() or path.is_dir() or path.is_char_device()):
+        raise PackError(f"{path}: not a regular file")
+    return read_bytes(path, PackError)
+
+
+def pack_from_documents(folder: Path, documents: Mapping[str, object]) -> PackReading:
+    """Build and check a pack from each file's parsed data (as read_documents gives it)."""
+    builder = _PackBuilder(folder)
+    return PackReading(builder.build(documents), tuple(builder.problems))
 
 
 def _kind(value: object) -> str:
@@ -208,8 +223,7 @@ class _PackBuilder:
         self.folder = folder
         self.problems: list[Problem] = []
 
-    def build(self) -> Pack:
-        documents = read_documents(self.folder)
+    def build(self, documents: Mapping[str, object]) -> Pack:
         roles_file = _File(self.folder, "roles.yaml", documents["roles.yaml"], self.problems)
         roles, factors = self._roles(roles_file)
         role_ids = [role.id for role in roles]

@@ -2,10 +2,11 @@
 
 Importing PyYAML and parsing the four pack files costs a short command such as `compare` about
 13 ms, a third of what it adds to typer's own start-up. A pack folder may therefore hold
-parsed-pack.json: each YAML file's parsed data with the SHA-256 of the bytes it came from. The
-loader takes the data from it only when every hash matches the YAML files as they are now, and
-validates it exactly as it validates freshly parsed YAML. After an edit the hashes differ and the
-YAML is parsed as usual: a stale parsed-pack.json costs time, never correctness.
+parsed-pack.json: the four files' parsed data, the SHA-256 of each YAML file it came from, and the
+SHA-256 of the data itself. The loader takes the data from it only when all of these match: the
+YAML files as they are now, and data nobody has edited by hand. It then validates the data exactly
+as it validates freshly parsed YAML. Otherwise the YAML is parsed as usual, so a stale or damaged
+parsed-pack.json costs time, never correctness.
 
 After editing the shipped pack, rebuild it (tests/test_parsed_pack.py fails until you do):
 
@@ -16,12 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shlex
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 PARSED_FILE = "parsed-pack.json"
-FORMAT = 1
+FORMAT = 2
+MAX_PARSED_BYTES = 16 * 1024 * 1024  # four YAML files of at most 1 MiB each, as JSON, with room to spare
+USAGE = "usage: python -m roleadvisor.parsed_pack PACK_FOLDER"
 _GENERATED_BY = "python -m roleadvisor.parsed_pack: the YAML files beside this one, parsed; do not edit"
 
 
@@ -29,73 +35,134 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def parsed_documents(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object] | None:
-    """Each file's data from the folder's parsed-pack.json, or None unless it matches every file in `raw`.
+def data_digest(data: object) -> str:
+    """The SHA-256 of the data as compact JSON (json.loads keeps key order, so this is stable)."""
+    return sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode())
 
-    A missing, unreadable or malformed parsed-pack.json is only a missed shortcut: None.
-    """
+
+def parsed_documents(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object] | None:
+    """Each file's data from the folder's parsed-pack.json, or None unless it matches every file in `raw`."""
+    parsed = _read_parsed(folder / PARSED_FILE)
+    if parsed is None or not _matches(parsed, raw):
+        return None
+    data: dict[str, object] = parsed["data"]  # type: ignore[assignment]  # _matches checked it is a dict
+    return data
+
+
+def _read_parsed(path: Path) -> dict[str, object] | None:
+    """The file's JSON mapping; None when it is missing, not a plain file, too large or not JSON."""
     try:
-        parsed = json.loads((folder / PARSED_FILE).read_bytes())
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PARSED_BYTES:
+            return None
+        parsed = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(parsed, dict) or parsed.get("format") != FORMAT:
-        return None
-    files = parsed.get("files")
-    if not isinstance(files, dict) or files.keys() != raw.keys():
-        return None
-    documents = {}
-    for name, content in raw.items():
-        entry = files[name]
-        if not isinstance(entry, dict) or entry.get("sha256") != sha256(content):
-            return None
-        documents[name] = entry.get("data")
-    return documents
+    return parsed if isinstance(parsed, dict) else None
 
 
-def has_stale_parsed_pack(folder: Path) -> bool:
-    """True when the folder holds a parsed-pack.json that no longer matches its YAML files."""
+def _matches(parsed: dict[str, object], raw: Mapping[str, bytes]) -> bool:
+    data = parsed.get("data")
+    try:
+        return (
+            parsed.get("format") == FORMAT
+            and parsed.get("sources") == {name: sha256(content) for name, content in raw.items()}
+            and isinstance(data, dict)
+            and data.keys() == raw.keys()
+            and parsed.get("data_sha256") == data_digest(data)
+        )
+    except (ValueError, RecursionError):  # data JSON cannot hold (NaN), or nested too deep to digest
+        return False
+
+
+def parsed_pack_note(folder: Path) -> str | None:
+    """What `check` should say of the folder's parsed-pack.json: nothing when there is none or it matches."""
+    from roleadvisor.datafile import read_bytes
+    from roleadvisor.errors import PackError
     from roleadvisor.loader import PACK_FILES
 
-    if not (folder / PARSED_FILE).is_file():
-        return False
-    try:
-        raw = {name: (folder / name).read_bytes() for name in PACK_FILES}
-    except OSError:
-        return True
-    return parsed_documents(folder, raw) is None
+    path = folder / PARSED_FILE
+    if not os.path.lexists(path):
+        return None
+    parsed = _read_parsed(path)
+    if parsed is not None:
+        try:
+            raw = {name: read_bytes(folder / name, PackError) for name in PACK_FILES}
+        except PackError:
+            return None  # the pack's own errors are reported already
+        if _matches(parsed, raw):
+            return None
+    problem = "does not match the YAML files" if parsed is not None else "cannot be read as a parsed pack"
+    return (
+        f"{PARSED_FILE} {problem}, so every run parses the YAML instead: "
+        f"rebuild it with `python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}`."
+    )
 
 
 def parsed_pack_text(folder: Path) -> str:
-    """parsed-pack.json for a pack folder; raises PackError (naming the problem) unless the pack is valid."""
-    from roleadvisor.datafile import parse_data, read_bytes
-    from roleadvisor.errors import PackError
-    from roleadvisor.loader import PACK_FILES, load_pack
+    """parsed-pack.json for a pack folder, from its YAML; raises PackError unless the pack is valid.
 
-    load_pack(folder)
-    files = {}
-    for name in PACK_FILES:
-        raw = read_bytes(folder / name, PackError)
-        files[name] = {"sha256": sha256(raw), "data": parse_data(raw, folder / name, PackError)}
-    parsed = {"generated_by": _GENERATED_BY, "format": FORMAT, "files": files}
-    return json.dumps(parsed, indent=1, ensure_ascii=False) + "\n"
+    The text is checked to give the very pack the YAML gives: JSON cannot hold everything YAML can.
+    """
+    from roleadvisor.errors import PackError
+    from roleadvisor.loader import PACK_FILES, load_pack, pack_from_documents, read_documents, read_pack_file
+
+    from_yaml = load_pack(folder, use_parsed=False)
+    data = _with_text_keys(read_documents(folder, use_parsed=False))
+    sources = {name: sha256(read_pack_file(folder / name)) for name in PACK_FILES}
+    try:
+        digest = data_digest(data)
+        text = json.dumps(
+            {"generated_by": _GENERATED_BY, "format": FORMAT, "sources": sources, "data_sha256": digest, "data": data},
+            indent=1,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+    except (TypeError, ValueError) as error:
+        raise PackError(f"{folder}: cannot write {PARSED_FILE}: the YAML holds a value JSON cannot ({error})") from None
+    from_json = pack_from_documents(folder, json.loads(text)["data"]).pack
+    if _content(from_json) != _content(from_yaml):
+        raise PackError(f"{folder}: cannot write {PARSED_FILE}: as JSON the data would read differently (quote dates and other special values)")
+    return text + "\n"
+
+
+def _with_text_keys(value: object) -> object:
+    """Mapping keys as the loader reads them (str of the YAML value); JSON keys must be text."""
+    if isinstance(value, dict):
+        return {str(key): _with_text_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_text_keys(item) for item in value]
+    return value
+
+
+def _content(pack: object) -> tuple[object, ...]:
+    from dataclasses import fields
+
+    return tuple(getattr(pack, f.name) for f in fields(pack) if f.name != "source")  # type: ignore[arg-type]
 
 
 def main(argv: list[str]) -> int:
-    """Write FOLDER/parsed-pack.json (default: the shipped pack) after validating the pack."""
+    """Validate the pack in PACK_FOLDER and write its parsed-pack.json."""
     from roleadvisor.errors import RoleAdvisorError
     from roleadvisor.files import write_atomic
-    from roleadvisor.loader import default_data_dir
 
-    if len(argv) > 1 or (argv and argv[0].startswith("-")):
-        print("usage: python -m roleadvisor.parsed_pack [PACK_FOLDER]", file=sys.stderr)
+    if argv in (["-h"], ["--help"]):
+        print(f"{USAGE}\n\nValidate the pack in PACK_FOLDER and write PACK_FOLDER/{PARSED_FILE}.")
+        return 0
+    if len(argv) != 1 or argv[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
         return 2
-    folder = Path(argv[0]) if argv else default_data_dir()
+    folder = Path(argv[0])
+    target = folder / PARSED_FILE
+    if os.path.lexists(target) and not target.is_file():
+        print(f"roleadvisor: {target}: not a regular file", file=sys.stderr)
+        return 2
     try:
-        write_atomic(folder / PARSED_FILE, parsed_pack_text(folder))
+        write_atomic(target, parsed_pack_text(folder))
     except RoleAdvisorError as error:
         print(f"roleadvisor: {error}", file=sys.stderr)
         return error.exit_code
-    print(f"Wrote {folder / PARSED_FILE}", file=sys.stderr)
+    print(f"Wrote {target}", file=sys.stderr)
     return 0
 
 
