@@ -268,6 +268,35 @@ def test_ctrl_c_outside_the_quiz_exits_130_quietly(runner: CliRunner, monkeypatc
     assert result.stderr == "Cancelled.\n"
 
 
+@pytest.mark.parametrize(
+    ("interrupted_import", "message"),
+    [
+        pytest.param("typer", "Cancelled.\n", id="before the app runs"),
+        pytest.param("pydantic", "", id="while typer parses (typer exits 130 itself, silently)"),
+    ],
+)
+def test_ctrl_c_while_start_up_imports_run_exits_130_quietly(interrupted_import: str, message: str) -> None:
+    """An interrupt that lands while typer, or (once typer parses) pydantic, is still being imported."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {interrupted_import!r}:
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["roleadvisor", "compare"]
+from roleadvisor.__main__ import main
+main()
+"""
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert (completed.returncode, completed.stderr, completed.stdout) == (130, message, "")
+
+
 def test_a_reader_that_stops_early_gets_a_quiet_exit(tmp_path: Path) -> None:
     """`roleadvisor batch big.csv | head -1`: no traceback, no 'Exception ignored' noise."""
     import subprocess
