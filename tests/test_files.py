@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -64,3 +66,35 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot write"):
         write_atomic(tmp_path / "missing" / "report.txt", "x")
+
+
+FULL = Path("/dev/full")
+needs_dev_full = pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+
+
+@needs_dev_full
+def test_a_device_that_takes_no_more_is_a_clean_write_error() -> None:
+    with pytest.raises(InputFileError, match=r"^/dev/full: cannot write \(No space left on device\)$"):
+        write_atomic(FULL, "x" * 100_000)
+
+
+@needs_dev_full
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["compare"], "roleadvisor: stdout: cannot write (No space left on device)", id="stdout"),
+        pytest.param(["roles", "--format", "json"], "roleadvisor: stdout: cannot write (No space left on device)", id="stdout json"),
+        pytest.param(["batch", "-", "--output", "/dev/full"], "roleadvisor: /dev/full: cannot write (No space left on device)", id="batch output"),
+    ],
+)
+def test_a_full_output_exits_2_with_one_line_and_no_crash_file(args: list[str], message: str, tmp_path: Path) -> None:
+    rows = "background,goal\nstudent,first_portfolio\n"
+    with FULL.open("w") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "roleadvisor", *args],
+            input=rows, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
+        )
+    assert (completed.returncode, completed.stderr.strip().splitlines()[-1]) == (2, message)
+    assert "Traceback" not in completed.stderr
+    assert list(tmp_path.iterdir()) == []  # no roleadvisor-crash-*.txt

@@ -7,6 +7,7 @@ No `from __future__ import annotations` here: typer reads the commands' annotati
 evaluated once at import they cost less than typer compiling them from strings for every command.
 """
 
+import errno
 import functools
 import gc
 import os
@@ -16,7 +17,7 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
 
@@ -88,17 +89,38 @@ def _reports_errors(command: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (`| head`): point stdout at /dev/null so the exit flush stays quiet.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _silence_stdout()
             raise typer.Exit(0) from None
+        except OSError as error:
+            if error.errno not in _NO_ROOM:
+                _internal_error(error)
+            # Files are written whole or not at all, and report this themselves: this is stdout.
+            _silence_stdout()
+            typer.echo(f"roleadvisor: stdout: cannot write ({error.strerror})", err=True)
+            raise typer.Exit(2) from None
         except Exception as error:  # noqa: BLE001 - last resort: never a bare traceback
-            if _debug:
-                raise
-            with tempfile.NamedTemporaryFile("w", prefix="roleadvisor-crash-", suffix=".txt", delete=False) as log:
-                traceback.print_exc(file=log)
-            typer.echo(f"roleadvisor: internal error: {error!r} (full trace in {log.name}; --debug shows it)", err=True)
-            raise typer.Exit(1) from None
+            _internal_error(error)
 
     return wrapper  # type: ignore[return-value]
+
+
+# Writing failed for want of room, not for a fault of ours: a full disk or device, a quota, a file size limit.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit cannot fail again, noisily."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    """A bug: one line naming it and a file with the trace (--debug raises it instead)."""
+    if _debug:
+        raise error
+    with tempfile.NamedTemporaryFile("w", prefix="roleadvisor-crash-", suffix=".txt", delete=False) as log:
+        traceback.print_exc(file=log)
+    typer.echo(f"roleadvisor: internal error: {error!r} (full trace in {log.name}; --debug shows it)", err=True)
+    raise typer.Exit(1) from None
 
 
 @functools.lru_cache(maxsize=4)

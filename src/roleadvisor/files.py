@@ -58,8 +58,11 @@ def _opened_for_writing(path: Path) -> Iterator[TextIO]:
         stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except OSError as error:
         raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
-    with stream:
-        yield stream
+    try:
+        with stream:
+            yield stream
+    except OSError as error:  # a device that takes no more (/dev/full), or fails
+        raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
 
 
 def write_atomic(path: Path, text: str) -> None:
