@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -84,6 +85,20 @@ def test_unknown_role_exits_2_naming_roles_and_aliases(runner: CliRunner) -> Non
     assert "unknown role 'scientist'" in result.stderr
     assert "engineer (eng, ai-engineer" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("names", [["developer", "developer"], ["dev", "AI Developer"]])
+def test_a_role_given_twice_is_refused(runner: CliRunner, names: list[str]) -> None:
+    result = run(runner, "compare", *names)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"roleadvisor: {names[1]!r} names role 'developer' again: give each role once\n"
+
+
+def test_faq_without_a_match_still_gives_json_to_a_script(runner: CliRunner) -> None:
+    result = run(runner, "faq", "zzzz", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"faq": []}
+    assert result.stderr == "No FAQ entry contains all of: zzzz\n"
 
 
 def test_roles_shows_definitions_and_best_fit(runner: CliRunner) -> None:
@@ -324,6 +339,13 @@ def test_output_into_a_missing_folder_fails_before_any_output(runner: CliRunner,
     assert f"no folder {tmp_path / 'missing'}" in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--save-answers", "--output"])
+def test_output_that_is_a_folder_fails_before_any_output(runner: CliRunner, tmp_path: Path, option: str) -> None:
+    result = run(runner, *QUIZ_JSON, option, str(tmp_path))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"roleadvisor: {tmp_path}: cannot write (it is a folder)\n"
+
+
 def test_output_and_saved_answers_cannot_share_a_file(runner: CliRunner, tmp_path: Path) -> None:
     same = tmp_path / "same.out"
     result = run(runner, *QUIZ_JSON, "--output", str(same), "--save-answers", str(same))
@@ -413,3 +435,23 @@ def test_questions_lists_the_contract_ids_and_when_each_is_asked(runner: CliRunn
 def test_semicolons_in_an_answer_flag_get_a_hint(runner: CliRunner) -> None:
     result = run(runner, "quiz", "--no-input", "-a", "interests=rag_apps;evaluation")
     assert result.exit_code == 2 and "separate choices with ',' here" in result.stderr
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("no_color", "expected"), [(None, True), ("", True), ("1", False), ("0", False)])
+def test_colour_only_on_a_terminal_without_a_non_empty_no_color(
+    monkeypatch: pytest.MonkeyPatch, no_color: str | None, expected: bool
+) -> None:
+    """no-color.org: NO_COLOR set to any non-empty value turns colour off; empty means unset."""
+    from roleadvisor.render import use_color
+
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    assert use_color(_Terminal()) is expected
+    assert use_color(io.StringIO()) is False

@@ -174,3 +174,16 @@ def test_question_texts_fit_an_80_column_terminal(pack: Pack) -> None:
         assert len(f"[8/8] {question.prompt}") <= 78, question.id
         assert len(f"  {question.help}") <= 78, question.id
         assert all(len(f" » ○ {choice.label}") <= 78 for choice in question.choices), question.id
+
+
+def test_a_control_character_in_pack_text_is_refused(pack_copy: Path) -> None:
+    """An escape sequence in a title would reach the terminal as it is."""
+    edit(pack_copy, "roles.yaml", "title: AI Engineer\n", 'title: "AI \\e[31mEngineer"\n')
+    assert error_for(pack_copy) == "roles.yaml: roles[1].title: control character U+001B in text"
+
+
+def test_a_title_that_names_another_role_is_a_problem(pack_copy: Path) -> None:
+    """Roles are found by id, alias or title: one name must not reach two roles."""
+    edit(pack_copy, "roles.yaml", "title: AI Engineer\n", "title: AI Developer\n")
+    problems = [str(p) for p in read_pack(pack_copy).problems]
+    assert problems == ["roles.yaml: roles[1]: 'ai developer' already names role 'developer' (ids, titles and aliases must differ)"]

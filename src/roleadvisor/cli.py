@@ -150,6 +150,8 @@ def _check_destinations(output: Optional[Path], save_answers: Optional[Path], an
     for path in (output, save_answers):
         if path is not None and not path.parent.is_dir():
             raise InputFileError(f"{path}: cannot write (no folder {path.parent})")
+        if path is not None and path.is_dir():
+            raise InputFileError(f"{path}: cannot write (it is a folder)")
     if output is not None and save_answers is not None and output.resolve() == save_answers.resolve():
         raise UsageError(f"{output}: --output and --save-answers name the same file")
     if output is not None and answers_file is not None and output.resolve() == answers_file.resolve():
@@ -184,7 +186,7 @@ def quiz(
     answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s); - reads stdin.", show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
     fmt: FormatOption = Format.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (- or none: stdout).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (default, or -: stdout).", show_default=False)] = None,
     save_answers: Annotated[Optional[Path], typer.Option("--save-answers", help="Write the answers to a file that --answers-file replays.", show_default=False)] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add every answer's contribution to the report.")] = False,
     data: DataOption = None,
@@ -238,12 +240,14 @@ def compare(
 
     pack = _pack(data)
     names = roles or list(pack.role_ids[:2])
-    role_ids = []
+    role_ids: list[str] = []
     for name in names:
         role = pack.role_named(name)
         if role is None:
             known = "; ".join(f"{r.id} ({', '.join(r.aliases)})" if r.aliases else r.id for r in pack.roles)
             raise UsageError(f"unknown role {name!r} (known roles and aliases: {known})")
+        if role.id in role_ids:
+            raise UsageError(f"{name!r} names role '{role.id}' again: give each role once")
         role_ids.append(role.id)
     sections = SECTIONS if section is Section.all else (section.value,)
     _emit(render_compare(pack, role_ids, sections, fmt.value, _color()))
@@ -303,6 +307,8 @@ def faq(
     query = " ".join(words or ())
     if not faq_matches(pack, query):
         typer.echo(f"No FAQ entry contains all of: {query}", err=True)
+        if fmt is Format.json:  # scripts still get JSON to parse
+            _emit(render_faq(pack, query, fmt.value, False))
         raise typer.Exit(1)
     _emit(render_faq(pack, query, fmt.value, _color()))
 
@@ -332,7 +338,7 @@ def check(
 @_reports_errors
 def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file (- or none: stdout), whole or not at all.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file, whole or not at all (default, or -: stdout).", show_default=False)] = None,
     fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False)] = None,
     data: DataOption = None,
 ) -> None:

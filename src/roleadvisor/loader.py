@@ -51,6 +51,7 @@ PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
 MAX_POINTS = 1000  # a weight beyond this is a typo, not a judgement
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class Problem(NamedTuple):
@@ -177,7 +178,12 @@ class _File:
     def text(self, value: object, path: str) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(path, f"expected text, got {_kind(value)}")
-        return " ".join(value.split())
+        text = " ".join(value.split())
+        # An escape sequence in pack text would reach the terminal and could redraw or recolour it.
+        control = _CONTROL.search(text)
+        if control:
+            raise self.fail(path, f"control character U+{ord(control.group()):04X} in text")
+        return text
 
     def identifier(self, value: object, path: str) -> str:
         if isinstance(value, bool):
@@ -305,9 +311,10 @@ class _PackBuilder:
     def _check_aliases(self, f: _File, roles: list[Role]) -> None:
         owner: dict[str, str] = {}
         for i, role in enumerate(roles):
-            for name in (role.id, *role.aliases):
+            # Roles are found by id, alias or title in any case, so none of these may name two roles.
+            for name in dict.fromkeys((role.id, role.title.lower(), *role.aliases)):
                 if owner.setdefault(name, role.id) != role.id:
-                    f.problem(f"roles[{i}].aliases", f"'{name}' already names role '{owner[name]}'")
+                    f.problem(f"roles[{i}]", f"'{name}' already names role '{owner[name]}' (ids, titles and aliases must differ)")
 
     # guide.yaml
     def _guide(self, f: _File, role_ids: list[str]) -> tuple[QuickTake, tuple[Card, ...], tuple[Note, ...], tuple[CareerGoal, ...], tuple[FaqEntry, ...]]:

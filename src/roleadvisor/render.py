@@ -36,8 +36,8 @@ def to_json(data: Any) -> str:
 
 
 def use_color(stream: Any) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set."""
-    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+    """Colour only for a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org)."""
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
 def terminal_width(default: int = 80) -> int:
