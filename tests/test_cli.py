@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -346,6 +347,12 @@ def test_output_that_is_a_folder_fails_before_any_output(runner: CliRunner, tmp_
     assert result.stderr == f"roleadvisor: {tmp_path}: cannot write (it is a folder)\n"
 
 
+def test_saving_answers_to_stdout_is_refused_before_any_output(runner: CliRunner) -> None:
+    result = run(runner, *QUIZ_JSON, "--save-answers", "-")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "roleadvisor: --save-answers -: give a file name (stdout carries the report)\n"
+
+
 def test_output_and_saved_answers_cannot_share_a_file(runner: CliRunner, tmp_path: Path) -> None:
     same = tmp_path / "same.out"
     result = run(runner, *QUIZ_JSON, "--output", str(same), "--save-answers", str(same))
@@ -435,6 +442,23 @@ def test_questions_lists_the_contract_ids_and_when_each_is_asked(runner: CliRunn
 def test_semicolons_in_an_answer_flag_get_a_hint(runner: CliRunner) -> None:
     result = run(runner, "quiz", "--no-input", "-a", "interests=rag_apps;evaluation")
     assert result.exit_code == 2 and "separate choices with ',' here" in result.stderr
+
+
+@pytest.mark.parametrize(("columns", "width"), [("0", 80), ("-5", 80), ("abc", 80), ("100000", 1000), ("120", 120)])
+def test_a_width_of_zero_or_less_counts_as_unknown_and_huge_widths_are_capped(
+    monkeypatch: pytest.MonkeyPatch, columns: str, width: int
+) -> None:
+    """Some pseudo-terminals report 0 columns; a table drawn 0 wide would print nothing at all."""
+    from roleadvisor.render import terminal_width
+
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.setattr("os.get_terminal_size", lambda fd: os.terminal_size((0, 0)))
+    assert terminal_width() == width
+
+
+def test_compare_at_zero_columns_still_prints_the_table(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "0")
+    assert "Main focus" in run(runner, "compare").stdout
 
 
 class _Terminal:

@@ -98,3 +98,13 @@ def test_a_full_output_exits_2_with_one_line_and_no_crash_file(args: list[str], 
     assert (completed.returncode, completed.stderr.strip().splitlines()[-1]) == (2, message)
     assert "Traceback" not in completed.stderr
     assert list(tmp_path.iterdir()) == []  # no roleadvisor-crash-*.txt
+
+
+@needs_dev_full
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["compare", "--help"]])
+def test_help_and_version_into_a_full_stdout_are_one_line_too(args: list[str], tmp_path: Path) -> None:
+    with FULL.open("w") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "roleadvisor", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False,
+        )
+    assert (completed.returncode, completed.stderr) == (2, "roleadvisor: stdout: cannot write (No space left on device)\n")

@@ -212,7 +212,26 @@ def test_rebuild_refuses_a_target_that_is_not_a_regular_file(shipped_copy: Path)
     (shipped_copy / PARSED_FILE).unlink()
     (shipped_copy / PARSED_FILE).symlink_to(os.devnull)
     result = rebuild(shipped_copy)
-    assert (result.returncode, result.stderr.strip()) == (2, f"roleadvisor: {shipped_copy / PARSED_FILE}: not a regular file")
+    assert (result.returncode, result.stderr.strip()) == (
+        2, f"roleadvisor: {shipped_copy / PARSED_FILE}: not a plain file (a folder, a device or a link): remove it first"
+    )
+
+
+def test_rebuild_does_not_write_through_a_link_into_another_pack(shipped_copy: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(DATA, other)
+    before = (other / PARSED_FILE).read_bytes()
+    (shipped_copy / PARSED_FILE).unlink()
+    (shipped_copy / PARSED_FILE).symlink_to(other / PARSED_FILE)
+    assert rebuild(shipped_copy).returncode == 2
+    assert (other / PARSED_FILE).read_bytes() == before
+
+
+def test_check_says_to_remove_a_parsed_file_that_is_a_folder(shipped_copy: Path) -> None:
+    (shipped_copy / PARSED_FILE).unlink()
+    (shipped_copy / PARSED_FILE).mkdir()
+    note = check_pack(shipped_copy).pack.notes[-1]
+    assert note.startswith(f"{PARSED_FILE} is not a plain file (a folder, a device or a link), so it is never read: remove it")
 
 
 def test_check_notes_a_stale_parsed_file_and_how_to_rebuild_it(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ No `from __future__ import annotations` here: typer reads the commands' annotati
 evaluated once at import they cost less than typer compiling them from strings for every command.
 """
 
-import errno
 import functools
 import gc
 import os
@@ -22,7 +21,7 @@ from typing import Annotated, Any, NoReturn, Optional, TypeVar
 import typer
 
 from roleadvisor import __version__
-from roleadvisor.errors import AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
+from roleadvisor.errors import NO_ROOM, AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
 from roleadvisor.pack import Pack
 
 app = typer.Typer(
@@ -92,20 +91,13 @@ def _reports_errors(command: F) -> F:
             _silence_stdout()
             raise typer.Exit(0) from None
         except OSError as error:
-            if error.errno not in _NO_ROOM:
-                _internal_error(error)
-            # Files are written whole or not at all, and report this themselves: this is stdout.
-            _silence_stdout()
-            typer.echo(f"roleadvisor: stdout: cannot write ({error.strerror})", err=True)
-            raise typer.Exit(2) from None
+            if error.errno in NO_ROOM:
+                raise  # stdout is full: reported where the process starts (__main__.py), as for --help
+            _internal_error(error)
         except Exception as error:  # noqa: BLE001 - last resort: never a bare traceback
             _internal_error(error)
 
     return wrapper  # type: ignore[return-value]
-
-
-# Writing failed for want of room, not for a fault of ours: a full disk or device, a quota, a file size limit.
-_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def _silence_stdout() -> None:
@@ -147,6 +139,8 @@ def _check_destinations(output: Optional[Path], save_answers: Optional[Path], an
 
     --save-answers may name the answers file: that updates it in place.
     """
+    if save_answers == STDIO:
+        raise UsageError("--save-answers -: give a file name (stdout carries the report)")
     for path in (output, save_answers):
         if path is not None and not path.parent.is_dir():
             raise InputFileError(f"{path}: cannot write (no folder {path.parent})")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+
+# Writing failed for want of room, not for a fault of ours: a full disk or device, a quota, a file size limit.
+# `python -m roleadvisor` and the console script report these for stdout (see __main__.py).
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
 
 class RoleAdvisorError(Exception):
     """A failure the user can fix; shown as one line on stderr."""

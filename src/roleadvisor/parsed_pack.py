@@ -84,6 +84,9 @@ def parsed_pack_note(folder: Path) -> str | None:
     path = folder / PARSED_FILE
     if not os.path.lexists(path):
         return None
+    rebuild = f"python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}"
+    if not _is_plain_file(path):
+        return f"{PARSED_FILE} is not a plain file (a folder, a device or a link), so it is never read: remove it, then run `{rebuild}`."
     parsed = _read_parsed(path)
     if parsed is not None:
         try:
@@ -93,10 +96,12 @@ def parsed_pack_note(folder: Path) -> str | None:
         if _matches(parsed, raw):
             return None
     problem = "does not match the YAML files" if parsed is not None else "cannot be read as a parsed pack"
-    return (
-        f"{PARSED_FILE} {problem}, so every run parses the YAML instead: "
-        f"rebuild it with `python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}`."
-    )
+    return f"{PARSED_FILE} {problem}, so every run parses the YAML instead: rebuild it with `{rebuild}`."
+
+
+def _is_plain_file(path: Path) -> bool:
+    """A regular file and not a link: the rebuild must not write through a link into another pack."""
+    return path.is_file() and not path.is_symlink()
 
 
 def parsed_pack_text(folder: Path) -> str:
@@ -154,14 +159,17 @@ def main(argv: list[str]) -> int:
         return 2
     folder = Path(argv[0])
     target = folder / PARSED_FILE
-    if os.path.lexists(target) and not target.is_file():
-        print(f"roleadvisor: {target}: not a regular file", file=sys.stderr)
+    if os.path.lexists(target) and not _is_plain_file(target):
+        print(f"roleadvisor: {target}: not a plain file (a folder, a device or a link): remove it first", file=sys.stderr)
         return 2
     try:
         write_atomic(target, parsed_pack_text(folder))
     except RoleAdvisorError as error:
         print(f"roleadvisor: {error}", file=sys.stderr)
         return error.exit_code
+    except KeyboardInterrupt:
+        print("Cancelled.", file=sys.stderr)
+        return 130
     print(f"Wrote {target}", file=sys.stderr)
     return 0
 

@@ -40,15 +40,23 @@ def use_color(stream: Any) -> bool:
     return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
+MAX_WIDTH = 1000  # tables stretch to the width: a mistaken COLUMNS=100000 would print megabytes of padding
+
+
 def terminal_width(default: int = 80) -> int:
+    """COLUMNS, else stdout's terminal width, else `default`; a width of 0 or less (some pseudo-terminals
+    report 0 columns) counts as unknown."""
+    width = 0
     try:
-        return int(os.environ["COLUMNS"])
+        width = int(os.environ["COLUMNS"])
     except (KeyError, ValueError):
         pass
-    try:
-        return os.get_terminal_size(1).columns
-    except OSError:
-        return default
+    if width <= 0:
+        try:
+            width = os.get_terminal_size(1).columns
+        except OSError:
+            pass
+    return min(width, MAX_WIDTH) if width > 0 else default
 
 
 def draw(renderables: Iterable[RenderableType], color: bool, width: int | None = None) -> str:
