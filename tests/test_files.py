@@ -108,3 +108,8 @@ def test_help_and_version_into_a_full_stdout_are_one_line_too(args: list[str], t
             [sys.executable, "-m", "roleadvisor", *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False,
         )
     assert (completed.returncode, completed.stderr) == (2, "roleadvisor: stdout: cannot write (No space left on device)\n")
+
+
+def test_a_folder_is_refused_as_an_output_in_the_same_words_everywhere(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match=rf"^{tmp_path}: cannot write \(it is a folder\)$"):
+        write_atomic(tmp_path, "text")

@@ -31,6 +31,8 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     A symlink is followed (the file it points at is replaced, the link kept). A device or pipe
     (/dev/null, /dev/stdout, a FIFO) cannot be replaced, so it is written to directly.
     """
+    if path.is_dir():
+        raise InputFileError(f"{path}: cannot write (it is a folder)")
     if path.exists() and not path.is_file():
         with _opened_for_writing(path) as stream:
             yield stream
