@@ -76,9 +76,9 @@ SCRIPTED_QUIZ = [
     "--answer", "first_project=production_rag",
 ]  # fmt: skip
 
-# The same entry point with and without cli.main's garbage-collector switch, for --why.
-AS_SHIPPED = "from roleadvisor.cli import main; main()"
-COLLECTOR_LEFT_ON = "import gc; gc.disable = lambda: None; from roleadvisor.cli import main; main()"
+# The console script's entry point with and without its garbage-collector switch, for --why.
+AS_SHIPPED = "from roleadvisor.__main__ import main; main()"
+COLLECTOR_LEFT_ON = "import gc; gc.disable = lambda: None; from roleadvisor.__main__ import main; main()"
 
 PTY_ENV = {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", "NO_COLOR": "1"}
 
@@ -359,7 +359,7 @@ def import_costs(workdir: Path, args: list[str], top: int = 10) -> str:
 
 
 def collector_effect(settings: Settings) -> str:
-    """What cli.main's garbage-collector switch saves `compare`: A/B against the collector left on."""
+    """What the entry point's garbage-collector switch saves `compare`: A/B against the collector left on."""
     args = ["compare", "developer", "engineer"]
     commands = {
         "shipped": wall([sys.executable, "-c", AS_SHIPPED, *args]),

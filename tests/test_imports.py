@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 
 RUNNER = """
-import gc, json, runpy, sys
+import json, runpy, sys
 report, sys.argv = sys.argv[1], ["roleadvisor", *sys.argv[2:]]
 try:
     runpy.run_module("roleadvisor", run_name="__main__", alter_sys=True)
 except SystemExit:
     pass
 with open(report, "w") as out:
-    json.dump({"modules": sorted(sys.modules), "collector_on": gc.isenabled(), "frozen": gc.get_freeze_count()}, out)
+    json.dump({"modules": sorted(sys.modules)}, out)
 """
 
 PROMPTS = {"questionary", "prompt_toolkit"}
@@ -136,16 +136,52 @@ def test_importing_the_package_loads_only_itself() -> None:
     assert completed.stdout.split() == ["roleadvisor"]
 
 
-def test_a_command_runs_with_the_collector_on_and_start_up_objects_frozen(tmp_path: Path) -> None:
-    """cli.main keeps the garbage collector off while typer starts; the command itself runs with it on."""
-    state, out = cli_run(tmp_path, "roles", "--format", "json")
+COLLECTOR_WATCH = """
+import gc, json, sys
+
+seen = {}
+
+class WatchTyperImport:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            seen.setdefault("while typer loads", gc.isenabled())
+
+sys.meta_path.insert(0, WatchTyperImport())
+import roleadvisor.render as render  # no typer here
+
+draw_roles = render.render_roles
+
+def watched(*args, **kwargs):
+    seen["in the command"] = [gc.isenabled(), gc.get_freeze_count() > 10_000]
+    return draw_roles(*args, **kwargs)
+
+render.render_roles = watched
+sys.argv = ["roleadvisor", *sys.argv[1:]]
+from roleadvisor.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+seen["after main"] = [gc.isenabled(), gc.get_freeze_count()]
+print(json.dumps(seen), file=sys.stderr)
+"""
+
+
+def collector_states(tmp_path: Path, *args: str) -> tuple[dict[str, Any], str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_WATCH, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    return json.loads(completed.stderr.strip().splitlines()[-1]), completed.stdout
+
+
+def test_the_collector_is_off_while_start_up_imports_and_on_with_start_up_frozen_in_the_command(tmp_path: Path) -> None:
+    seen, out = collector_states(tmp_path, "roles", "--format", "json")
     assert json.loads(out)["roles"]
-    assert state["collector_on"] is True
-    assert state["frozen"] > 10_000
+    assert seen["while typer loads"] is False
+    assert seen["in the command"] == [True, True]
 
 
-def test_the_collector_is_on_again_after_main_even_when_no_command_ran(tmp_path: Path) -> None:
-    state, out = cli_run(tmp_path, "--help")
-    assert "compare" in out
-    assert state["collector_on"] is True
-    assert state["frozen"] == 0
+def test_the_callers_collector_setting_is_back_after_main(tmp_path: Path) -> None:
+    for args in (["roles", "--format", "json"], ["--help"]):
+        seen, _ = collector_states(tmp_path, *args)
+        assert seen["after main"] == [True, 0], args

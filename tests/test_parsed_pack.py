@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
@@ -16,17 +15,19 @@ import pytest
 
 from roleadvisor.check import check_pack
 from roleadvisor.errors import PackError
-from roleadvisor.loader import PACK_FILES, load_pack, read_documents
-from roleadvisor.pack import Pack
-from roleadvisor.parsed_pack import MAX_PARSED_BYTES, PARSED_FILE, data_digest, parsed_documents, parsed_pack_text
+from roleadvisor.loader import PACK_FILES, content_of, load_pack, read_documents
+from roleadvisor.parsed_pack import (
+    MAX_PARSED_BYTES,
+    PARSED_FILE,
+    State,
+    data_digest,
+    inspect,
+    parsed_documents,
+    rebuild,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REBUILD = "python -m roleadvisor.parsed_pack data"
-
-
-def content(pack: Pack) -> dict[str, object]:
-    """Everything a pack holds except where it was read from."""
-    return {f.name: getattr(pack, f.name) for f in dataclasses.fields(pack) if f.name != "source"}
 
 
 @pytest.fixture
@@ -42,18 +43,28 @@ def raw_files(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_shipped_parsed_pack_matches_the_yaml() -> None:
-    expected = parsed_pack_text(DATA)
-    assert (DATA / PARSED_FILE).read_text(encoding="utf-8") == expected, f"data/{PARSED_FILE} is stale: run {REBUILD}"
+    assert (DATA / PARSED_FILE).read_text(encoding="utf-8") == rebuild(DATA), f"data/{PARSED_FILE} is stale: run {REBUILD}"
 
 
-def test_the_shipped_pack_is_read_from_the_parsed_file() -> None:
-    assert parsed_documents(DATA, raw_files(DATA)) is not None
+def test_the_shipped_pack_is_read_without_parsing_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_yaml(*args: object) -> object:
+        raise AssertionError("the YAML was parsed")
+
+    monkeypatch.setattr("roleadvisor.yamlfile.parse_yaml", no_yaml)
+    assert load_pack(DATA).role("developer").title == "AI Developer"
+
+
+def test_a_parsed_file_from_another_release_is_not_used(shipped_copy: Path) -> None:
+    parsed = json.loads((shipped_copy / PARSED_FILE).read_text())
+    parsed["parsed_by"] = "0.0.1"
+    (shipped_copy / PARSED_FILE).write_text(json.dumps(parsed))
+    assert inspect(shipped_copy, raw_files(shipped_copy))[0] is State.STALE
 
 
 def test_the_parsed_file_gives_the_same_pack_as_the_yaml(shipped_copy: Path) -> None:
     from_parsed = load_pack(shipped_copy)
     (shipped_copy / PARSED_FILE).unlink()
-    assert content(from_parsed) == content(load_pack(shipped_copy))
+    assert content_of(from_parsed) == content_of(load_pack(shipped_copy))
 
 
 def test_an_edited_yaml_file_is_read_despite_a_stale_parsed_file(shipped_copy: Path) -> None:
@@ -83,7 +94,7 @@ def test_a_mistake_planted_in_the_yaml_is_caught_despite_a_stale_parsed_file(shi
 def test_a_broken_parsed_file_is_only_a_missed_shortcut(shipped_copy: Path, parsed_text: str) -> None:
     (shipped_copy / PARSED_FILE).write_text(parsed_text)
     assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is None
-    assert content(load_pack(shipped_copy)) == content(load_pack(DATA))
+    assert content_of(load_pack(shipped_copy)) == content_of(load_pack(DATA))
 
 
 def edit_parsed_data(folder: Path, edit: Callable[[dict[str, Any]], None], keep_digest: bool = False) -> None:
@@ -115,22 +126,42 @@ def test_parsed_data_is_validated_like_yaml(shipped_copy: Path) -> None:
         load_pack(shipped_copy)
 
 
-def test_a_parsed_file_that_is_a_pipe_or_too_large_is_ignored_without_reading_it(shipped_copy: Path) -> None:
+def in_a_subprocess(code: str) -> subprocess.CompletedProcess[str]:
+    """Run code that would hang if a pipe were opened: a regression then fails on the timeout, not forever."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False)
+
+
+def test_a_parsed_file_that_is_a_pipe_is_never_opened(shipped_copy: Path) -> None:
+    (shipped_copy / PARSED_FILE).unlink()
+    os.mkfifo(shipped_copy / PARSED_FILE)
+    code = f"from roleadvisor.loader import load_pack; print(load_pack({str(shipped_copy)!r}).role('developer').title)"
+    assert in_a_subprocess(code).stdout == "AI Developer\n"
+    assert inspect(shipped_copy, raw_files(shipped_copy))[0] is State.NOT_PLAIN
+
+
+def test_a_parsed_file_over_the_size_cap_is_not_read_even_when_it_matches(shipped_copy: Path) -> None:
     parsed = shipped_copy / PARSED_FILE
-    parsed.unlink()
-    os.mkfifo(parsed)
-    assert content(load_pack(shipped_copy)) == content(load_pack(DATA))
-    parsed.unlink()
-    with parsed.open("wb") as big:
-        big.truncate(MAX_PARSED_BYTES + 1)
-    assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is None
+    with parsed.open("a") as padded:  # trailing white space: still valid JSON with matching hashes
+        padded.write(" " * MAX_PARSED_BYTES)
+    assert inspect(shipped_copy, raw_files(shipped_copy))[0] is State.TOO_LARGE
+    parsed.write_text(parsed.read_text().rstrip() + "\n")
+    assert inspect(shipped_copy, raw_files(shipped_copy))[0] is State.MATCHES
+
+
+def test_a_parsed_file_that_is_a_link_is_not_read(shipped_copy: Path, tmp_path: Path) -> None:
+    """Not even a link to a matching file: links are never followed, as the rebuild never writes through one."""
+    target = tmp_path / "elsewhere.json"
+    (shipped_copy / PARSED_FILE).rename(target)
+    (shipped_copy / PARSED_FILE).symlink_to(target)
+    assert inspect(shipped_copy, raw_files(shipped_copy))[0] is State.NOT_PLAIN
 
 
 def test_a_pack_file_that_is_a_pipe_is_refused_rather_than_waited_on(shipped_copy: Path) -> None:
     (shipped_copy / "roles.yaml").unlink()
     os.mkfifo(shipped_copy / "roles.yaml")
-    with pytest.raises(PackError, match=r"roles\.yaml: not a regular file"):
-        load_pack(shipped_copy)
+    code = f"from roleadvisor.cli import app; app(['roles', '--data', {str(shipped_copy)!r}])"
+    result = in_a_subprocess(code)
+    assert (result.returncode, result.stderr) == (2, f"roleadvisor: {shipped_copy / 'roles.yaml'}: not a plain file\n")
 
 
 def test_read_documents_parses_yaml_when_there_is_no_parsed_file(shipped_copy: Path) -> None:
@@ -138,7 +169,7 @@ def test_read_documents_parses_yaml_when_there_is_no_parsed_file(shipped_copy: P
     assert read_documents(shipped_copy) == read_documents(DATA)
 
 
-def rebuild(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def rebuild_command(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "roleadvisor.parsed_pack", *map(str, args)], capture_output=True, text=True, timeout=60, check=False
     )
@@ -147,7 +178,7 @@ def rebuild(*args: str | Path) -> subprocess.CompletedProcess[str]:
 def test_rebuilding_writes_a_parsed_file_the_loader_uses(shipped_copy: Path) -> None:
     courses = shipped_copy / "courses.yaml"
     courses.write_text(courses.read_text() + "\n# a comment changes the bytes, not the data\n")
-    result = rebuild(shipped_copy)
+    result = rebuild_command(shipped_copy)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == f"Wrote {shipped_copy / PARSED_FILE}"
     assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is not None
@@ -157,7 +188,7 @@ def test_rebuilding_refuses_a_pack_with_problems_and_writes_nothing(shipped_copy
     before = (shipped_copy / PARSED_FILE).read_bytes()
     guide = shipped_copy / "guide.yaml"
     guide.write_text(guide.read_text().replace("favours: engineer", "favours: manager", 1))
-    result = rebuild(shipped_copy)
+    result = rebuild_command(shipped_copy)
     assert result.returncode == 2
     assert "unknown role 'manager'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -171,7 +202,7 @@ def test_rebuilding_reads_the_yaml_not_a_damaged_parsed_file(shipped_copy: Path)
     edit_parsed_data(shipped_copy, damage)
     with pytest.raises(PackError, match="expected text, got a number"):
         load_pack(shipped_copy)
-    result = rebuild(shipped_copy)
+    result = rebuild_command(shipped_copy)
     assert result.returncode == 0, result.stderr
     assert load_pack(shipped_copy).role("developer").title == "AI Developer"
 
@@ -191,27 +222,40 @@ def test_a_key_yaml_reads_as_a_date_is_written_as_the_text_the_loader_uses(shipp
             text = text.replace(old, new)
         (shipped_copy / name).write_text(text)
     from_yaml = load_pack(shipped_copy, use_parsed=False)
-    result = rebuild(shipped_copy)
+    result = rebuild_command(shipped_copy)
     assert result.returncode == 0, result.stderr
     assert parsed_documents(shipped_copy, raw_files(shipped_copy)) is not None
-    assert content(load_pack(shipped_copy)) == content(from_yaml)
+    assert content_of(load_pack(shipped_copy)) == content_of(from_yaml)
 
 
-def test_rebuild_usage(tmp_path: Path) -> None:
-    helped = rebuild("--help")
+def test_rebuild_help_is_usage_and_exit_0() -> None:
+    helped = rebuild_command("--help")
     assert helped.returncode == 0
     assert helped.stdout.startswith("usage: python -m roleadvisor.parsed_pack PACK_FOLDER")
-    for args in ((), ("a", "b"), ("--force",)):
-        refused = rebuild(*args)
-        assert (refused.returncode, refused.stderr.strip()) == (2, "usage: python -m roleadvisor.parsed_pack PACK_FOLDER")
-    missing = rebuild(tmp_path / "nowhere")
-    assert (missing.returncode, missing.stderr.strip()) == (2, f"roleadvisor: {tmp_path / 'nowhere'}: pack folder not found")
+
+
+@pytest.mark.parametrize("args", [(), ("a", "b"), ("--force",)], ids=["no folder", "two folders", "an option"])
+def test_rebuild_refuses_anything_but_one_folder_with_its_usage(args: tuple[str, ...]) -> None:
+    refused = rebuild_command(*args)
+    assert (refused.returncode, refused.stderr) == (2, "usage: python -m roleadvisor.parsed_pack PACK_FOLDER\n")
+
+
+def test_rebuild_names_a_missing_folder(tmp_path: Path) -> None:
+    missing = rebuild_command(tmp_path / "nowhere")
+    assert (missing.returncode, missing.stderr) == (2, f"roleadvisor: {tmp_path / 'nowhere'}: pack folder not found\n")
+
+
+def test_rebuild_refuses_a_file_it_would_never_read(shipped_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """YAML aliases can repeat a long text until the JSON outgrows the reader's cap."""
+    monkeypatch.setattr("roleadvisor.parsed_pack.MAX_PARSED_BYTES", 10_000)
+    with pytest.raises(PackError, match=f"cannot write {PARSED_FILE}: it would be over"):
+        rebuild(shipped_copy)
 
 
 def test_rebuild_refuses_a_target_that_is_not_a_regular_file(shipped_copy: Path) -> None:
     (shipped_copy / PARSED_FILE).unlink()
     (shipped_copy / PARSED_FILE).symlink_to(os.devnull)
-    result = rebuild(shipped_copy)
+    result = rebuild_command(shipped_copy)
     assert (result.returncode, result.stderr.strip()) == (
         2, f"roleadvisor: {shipped_copy / PARSED_FILE}: not a plain file (a folder, a device or a link): remove it first"
     )
@@ -223,7 +267,7 @@ def test_rebuild_does_not_write_through_a_link_into_another_pack(shipped_copy: P
     before = (other / PARSED_FILE).read_bytes()
     (shipped_copy / PARSED_FILE).unlink()
     (shipped_copy / PARSED_FILE).symlink_to(other / PARSED_FILE)
-    assert rebuild(shipped_copy).returncode == 2
+    assert rebuild_command(shipped_copy).returncode == 2
     assert (other / PARSED_FILE).read_bytes() == before
 
 

@@ -34,12 +34,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, NamedTuple, Optional, TextIO
+from typing import IO, Any, NamedTuple, Optional, TextIO, cast
 
 from roleadvisor import engine
 from roleadvisor.answers import check_answer, split_choices
 from roleadvisor.errors import AnswerError, InputFileError
-from roleadvisor.files import atomic_output, open_input
+from roleadvisor.files import StdoutWriter, atomic_output, open_input
 from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Condition, Not, Pack, Question, Recommended
 
 CSV_SUFFIXES = (".csv",)
@@ -883,8 +883,9 @@ class JsonlSink:
 def output_stream(output: Path | None) -> Iterator[TextIO]:
     """stdout, or a temp file beside `output` renamed over it only when the whole run succeeds."""
     if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
+        stdout = StdoutWriter()
+        yield cast(TextIO, stdout)  # the writers need only write(), which StdoutWriter has
+        stdout.flush()
         return
     with atomic_output(output) as stream:
         yield stream

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from roleadvisor import parsed_pack
 from roleadvisor.engine import (
     answer_options,
     best_gain,
@@ -36,7 +37,7 @@ from roleadvisor.engine import (
     pick_role,
     tables,
 )
-from roleadvisor.loader import PackReading, Problem, read_pack
+from roleadvisor.loader import PACK_FILES, PackReading, Problem, read_pack, read_pack_file
 from roleadvisor.pack import (
     AllOf,
     AnswerIn,
@@ -49,7 +50,6 @@ from roleadvisor.pack import (
     Question,
     Rule,
 )
-from roleadvisor.parsed_pack import parsed_pack_note
 
 # Beyond these sizes the exact count gives way to a sample.
 MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions read
@@ -136,12 +136,17 @@ class CheckReport:
 
 
 def check_pack(directory: Path | None, against: Path | None = None, sample_size: int = 20_000, seed: int = 0) -> CheckReport:
-    """Read and analyse a pack (and, for a comparison, the pack it is compared against)."""
-    checked = analyse(read_pack(directory), sample_size, seed)
-    note = parsed_pack_note(Path(checked.source)) if not checked.errors else None
-    if note is not None:
-        checked = replace(checked, notes=(*checked.notes, note))
-    before = analyse(read_pack(against), sample_size, seed) if against is not None else None
+    """Read and analyse a pack (and, for a comparison, the pack it is compared against).
+
+    Both are read from their YAML: a check is of the files an author edits, never of a parsed copy.
+    """
+    checked = analyse(read_pack(directory, use_parsed=False), sample_size, seed)
+    if not checked.errors:
+        folder = Path(checked.source)
+        parsed_note = parsed_pack.note(folder, {name: read_pack_file(folder / name) for name in PACK_FILES})
+        if parsed_note is not None:
+            checked = replace(checked, notes=(*checked.notes, parsed_note))
+    before = analyse(read_pack(against, use_parsed=False), sample_size, seed) if against is not None else None
     return CheckReport(checked, before)
 
 

@@ -1,6 +1,6 @@
 """The command surface: parse options, call one core function, hand the result to render.
 
-Errors from the core arrive as RoleAdvisorError subclasses; `_reports_errors` is the one place
+Errors from the core arrive as RoleAdvisorError subclasses; `_command` is the one place
 they become a stderr line and an exit code.
 
 No `from __future__ import annotations` here: typer reads the commands' annotations at run time, and
@@ -9,7 +9,6 @@ evaluated once at import they cost less than typer compiling them from strings f
 
 import functools
 import gc
-import os
 import sys
 import tempfile
 import traceback
@@ -21,7 +20,8 @@ from typing import Annotated, Any, NoReturn, Optional, TypeVar
 import typer
 
 from roleadvisor import __version__
-from roleadvisor.errors import NO_ROOM, AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
+from roleadvisor.errors import AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
+from roleadvisor.files import StdoutWriter, silence_stdout, stdout_failed
 from roleadvisor.pack import Pack
 
 app = typer.Typer(
@@ -70,8 +70,10 @@ DataOption = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _reports_errors(command: F) -> F:
-    """Map failures to one stderr line and an exit code: 2 bad input, 130 cancelled, 1 internal."""
+def _command(command: F) -> F:
+    """Around every command's body: start-up is over, so the garbage collector comes back on (see
+    _start_collecting_garbage); failures become one stderr line and an exit code: 2 bad input or output,
+    130 cancelled, 1 internal."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -88,21 +90,12 @@ def _reports_errors(command: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (`| head`): point stdout at /dev/null so the exit flush stays quiet.
-            _silence_stdout()
+            silence_stdout()
             raise typer.Exit(0) from None
-        except OSError as error:
-            if error.errno in NO_ROOM:
-                raise  # stdout is full: reported where the process starts (__main__.py), as for --help
-            _internal_error(error)
         except Exception as error:  # noqa: BLE001 - last resort: never a bare traceback
             _internal_error(error)
 
     return wrapper  # type: ignore[return-value]
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so that flushing it at exit cannot fail again, noisily."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _internal_error(error: Exception) -> NoReturn:
@@ -125,8 +118,9 @@ def _pack(data: Optional[Path]) -> Pack:
 def _emit(text: str, output: Optional[Path] = None) -> None:
     """Results go to stdout, or whole to --output (temp file then rename)."""
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        stdout = StdoutWriter()
+        stdout.write(text)
+        stdout.flush()
         return
     from roleadvisor.files import write_atomic
 
@@ -174,7 +168,7 @@ def _main(
 
 
 @app.command()
-@_reports_errors
+@_command
 def quiz(
     answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
     answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s); - reads stdin.", show_default=False)] = None,
@@ -218,7 +212,7 @@ def quiz(
 
 
 @app.command()
-@_reports_errors
+@_command
 def compare(
     roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", show_default=False, hidden=True)] = None,
     section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
@@ -248,7 +242,7 @@ def compare(
 
 
 @app.command()
-@_reports_errors
+@_command
 def roles(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the roles with their definitions and when each fits best."""
     from roleadvisor.render import render_roles
@@ -257,7 +251,7 @@ def roles(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
 
 
 @app.command()
-@_reports_errors
+@_command
 def courses(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the courses and roadmaps, and who each is for."""
     from roleadvisor.render import render_courses
@@ -266,7 +260,7 @@ def courses(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
 
 
 @app.command()
-@_reports_errors
+@_command
 def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """How to choose: the quick take, the trade-off cards, common confusions and career mapping."""
     from roleadvisor.render import render_guide
@@ -275,7 +269,7 @@ def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
 
 
 @app.command()
-@_reports_errors
+@_command
 def questions(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the quiz's question and choice ids: what --answer, answer files and batch columns use."""
     from roleadvisor.render import render_questions
@@ -284,7 +278,7 @@ def questions(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
 
 
 @app.command()
-@_reports_errors
+@_command
 def faq(
     words: Annotated[Optional[list[str]], typer.Argument(metavar="WORD", show_default=False, hidden=True)] = None,
     fmt: FormatOption = Format.text,
@@ -308,7 +302,7 @@ def faq(
 
 
 @app.command()
-@_reports_errors
+@_command
 def check(
     data: DataOption = None,
     against: Annotated[Optional[Path], typer.Option("--against", help="Another pack folder: show how the outcome map changes from it to --data.", show_default=False)] = None,
@@ -329,7 +323,7 @@ def check(
 
 
 @app.command()
-@_reports_errors
+@_command
 def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file, whole or not at all (default, or -: stdout).", show_default=False)] = None,
@@ -356,21 +350,22 @@ def batch(
 
 
 def main() -> None:
-    """The console script. The garbage collector is off until a command starts (see below)."""
-    gc.disable()
+    """Run the app. An output failure outside any command (--help or --version into a full stdout) is one line too."""
     try:
         app()
-    finally:
-        gc.enable()  # for a caller that goes on after main(), whether or not a command ran
+    except OSError as error:  # commands map their own; this is typer writing help, a version or a usage error
+        typer.echo(f"roleadvisor: {stdout_failed(error)}", err=True)
+        sys.exit(2)
 
 
 def _start_collecting_garbage() -> None:
     """Turn the collector on for a command's own work, leaving out what start-up built.
 
-    Start-up (typer, pydantic, our modules) allocates tens of thousands of long-lived objects and
-    no cyclic garbage, and the collector's repeated passes over them cost a short command such as
-    `compare` about a fifth of its time (`python benchmarks/run.py --why` measures it). From here
-    on, `freeze` keeps those objects out of every pass.
+    The entry point (__main__.py) turns it off before anything is imported. Start-up (typer,
+    pydantic, our modules) allocates tens of thousands of long-lived objects and no cyclic garbage,
+    and the collector's repeated passes over them cost a short command such as `compare` about a
+    fifth of its time (`python benchmarks/run.py --why` measures it). From here on, `freeze` keeps
+    those objects out of every pass.
     """
     if not gc.isenabled():
         gc.freeze()

@@ -1,12 +1,6 @@
-"""The ways a run can fail, each with its exit code. Only cli.py turns them into output."""
+"""The ways a run can fail, each with its exit code. Only the commands (cli.py, and the rebuild in parsed_pack.py) print them."""
 
 from __future__ import annotations
-
-import errno
-
-# Writing failed for want of room, not for a fault of ours: a full disk or device, a quota, a file size limit.
-# `python -m roleadvisor` and the console script report these for stdout (see __main__.py).
-NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 class RoleAdvisorError(Exception):
@@ -25,6 +19,10 @@ class AnswerError(RoleAdvisorError):
 
 class InputFileError(RoleAdvisorError):
     """An input file is missing, unreadable or malformed."""
+
+
+class OutputError(RoleAdvisorError):
+    """Results cannot be written: stdout or an output file takes no more (a full disk, /dev/full)."""
 
 
 class UsageError(RoleAdvisorError):

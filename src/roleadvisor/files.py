@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from roleadvisor.errors import InputFileError, RoleAdvisorError
+from roleadvisor.errors import InputFileError, OutputError, RoleAdvisorError
 
 
 def open_input(path: Path, error: type[RoleAdvisorError] = InputFileError) -> BinaryIO:
@@ -80,3 +81,35 @@ def _new_file_mode(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+class StdoutWriter:
+    """Results to sys.stdout. A write that fails (a full disk, `> /dev/full`) raises OutputError naming stdout;
+    a reader that went away (BrokenPipeError, `| head`) is left to the caller, as that is no error."""
+
+    def write(self, text: str) -> int:
+        try:
+            return sys.stdout.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise stdout_failed(error) from None
+
+    def flush(self) -> None:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise stdout_failed(error) from None
+
+
+def stdout_failed(error: OSError) -> OutputError:
+    """The error to raise for a failed write to stdout, which is pointed at /dev/null first, so that flushing
+    what is left of it at exit cannot fail again, noisily."""
+    silence_stdout()
+    return OutputError(f"stdout: cannot write ({error.strerror})")
+
+
+def silence_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

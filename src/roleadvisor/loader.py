@@ -17,6 +17,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,7 +52,8 @@ PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
 MAX_POINTS = 1000  # a weight beyond this is a typo, not a judgement
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the invisible ones that reorder or hide text (bidirectional overrides, zero widths).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 class Problem(NamedTuple):
@@ -82,7 +84,11 @@ def default_data_dir() -> Path:
 
 def load_pack(directory: Path | str | None = None, *, use_parsed: bool = True) -> Pack:
     """Read and validate a pack; raise PackError for the first problem of any kind."""
-    reading = read_pack(directory, use_parsed=use_parsed)
+    return pack_or_first_problem(read_pack(directory, use_parsed=use_parsed), directory)
+
+
+def pack_or_first_problem(reading: PackReading, directory: Path | str | None) -> Pack:
+    """The pack, or a PackError naming its first problem and how many more `roleadvisor check` would list."""
     if reading.problems:
         extra = len(reading.problems) - 1
         check = "roleadvisor check" if directory is None else f"roleadvisor check --data {directory}"
@@ -91,15 +97,26 @@ def load_pack(directory: Path | str | None = None, *, use_parsed: bool = True) -
     return reading.pack
 
 
+def content_of(pack: Pack) -> tuple[object, ...]:
+    """Everything a pack holds except the folder it was read from: equal for packs that say the same."""
+    return tuple(getattr(pack, f.name) for f in fields(pack) if f.name != "source")
+
+
 def read_pack(directory: Path | str | None = None, *, use_parsed: bool = True) -> PackReading:
     """Read a pack, raising PackError on structural errors and returning its problems.
 
     use_parsed=False reads the YAML even where a matching parsed-pack.json would do.
     """
+    folder = pack_folder(directory)
+    return pack_from_documents(folder, read_documents(folder, use_parsed))
+
+
+def pack_folder(directory: Path | str | None) -> Path:
+    """The folder `directory` names (default: the shipped pack); PackError unless it is a folder."""
     folder = Path(directory) if directory is not None else default_data_dir()
     if not folder.is_dir():
         raise PackError(f"{folder}: is not a pack folder" if folder.exists() else f"{folder}: pack folder not found")
-    return pack_from_documents(folder, read_documents(folder, use_parsed))
+    return folder
 
 
 def read_documents(folder: Path, use_parsed: bool = True) -> dict[str, object]:
@@ -112,9 +129,9 @@ def read_documents(folder: Path, use_parsed: bool = True) -> dict[str, object]:
 
 
 def read_pack_file(path: Path) -> bytes:
-    # A named pipe or socket would block the read until something writes to it.
-    if path.exists() and not (path.is_file() or path.is_dir() or path.is_char_device()):
-        raise PackError(f"{path}: not a regular file")
+    """A pack file's bytes. Only plain files (or links to them): a pipe or a terminal would block the read."""
+    if path.exists() and not path.is_file():
+        raise PackError(f"{path}: not a plain file")
     return read_bytes(path, PackError)
 
 

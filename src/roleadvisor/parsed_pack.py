@@ -2,11 +2,13 @@
 
 Importing PyYAML and parsing the four pack files costs a short command such as `compare` about
 13 ms, a third of what it adds to typer's own start-up. A pack folder may therefore hold
-parsed-pack.json: the four files' parsed data, the SHA-256 of each YAML file it came from, and the
-SHA-256 of the data itself. The loader takes the data from it only when all of these match: the
-YAML files as they are now, and data nobody has edited by hand. It then validates the data exactly
-as it validates freshly parsed YAML. Otherwise the YAML is parsed as usual, so a stale or damaged
-parsed-pack.json costs time, never correctness.
+parsed-pack.json: the four files' parsed data, the SHA-256 of each YAML file it came from, the
+SHA-256 of the data itself, and the roleadvisor version that parsed it. The loader takes the data
+from it only when all of these match: the YAML files as they are now, the data as the rebuild
+wrote it, and this version's parsing. It then validates the data exactly as it validates freshly
+parsed YAML. Otherwise the YAML is parsed as usual, so a stale or damaged parsed-pack.json costs
+time, never correctness. (The hashes catch mistakes, not intent: whoever recomputes them can make
+the file say anything, as they could by editing the YAML.)
 
 After editing the shipped pack, rebuild it (tests/test_parsed_pack.py fails until you do):
 
@@ -22,13 +24,27 @@ import shlex
 import stat
 import sys
 from collections.abc import Mapping
+from enum import Enum
 from pathlib import Path
 
+from roleadvisor import __version__
+
 PARSED_FILE = "parsed-pack.json"
-FORMAT = 2
+FORMAT = 3
 MAX_PARSED_BYTES = 16 * 1024 * 1024  # four YAML files of at most 1 MiB each, as JSON, with room to spare
 USAGE = "usage: python -m roleadvisor.parsed_pack PACK_FOLDER"
 _GENERATED_BY = "python -m roleadvisor.parsed_pack: the YAML files beside this one, parsed; do not edit"
+
+
+class State(Enum):
+    """What a folder's parsed-pack.json is, for the YAML files beside it."""
+
+    ABSENT = "absent"
+    MATCHES = "matches"
+    NOT_PLAIN = "is not a plain file (a folder, a device or a link), so it is never read: remove it, then run"
+    TOO_LARGE = f"is over {MAX_PARSED_BYTES // (1024 * 1024)} MiB, so it is never read: rebuild it with"
+    UNREADABLE = "cannot be read as a parsed pack, so every run parses the YAML instead: rebuild it with"
+    STALE = "does not match the YAML files, so every run parses the YAML instead: rebuild it with"
 
 
 def sha256(raw: bytes) -> str:
@@ -42,32 +58,43 @@ def data_digest(data: object) -> str:
 
 def parsed_documents(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object] | None:
     """Each file's data from the folder's parsed-pack.json, or None unless it matches every file in `raw`."""
-    parsed = _read_parsed(folder / PARSED_FILE)
-    if parsed is None or not _matches(parsed, raw):
-        return None
-    data: dict[str, object] = parsed["data"]  # type: ignore[assignment]  # _matches checked it is a dict
-    return data
+    state, data = inspect(folder, raw)
+    return data if state is State.MATCHES else None
 
 
-def _read_parsed(path: Path) -> dict[str, object] | None:
-    """The file's JSON mapping; None when it is missing, not a plain file, too large or not JSON."""
+def inspect(folder: Path, raw: Mapping[str, bytes]) -> tuple[State, dict[str, object] | None]:
+    """The state of the folder's parsed-pack.json for these YAML files' bytes, and its data when it matches.
+
+    Links, devices and pipes are never opened, nor a file over MAX_PARSED_BYTES.
+    """
+    path = folder / PARSED_FILE
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PARSED_BYTES:
-            return None
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return State.ABSENT, None
+    except OSError:
+        return State.UNREADABLE, None
+    if not stat.S_ISREG(info.st_mode):
+        return State.NOT_PLAIN, None
+    if info.st_size > MAX_PARSED_BYTES:
+        return State.TOO_LARGE, None
+    try:
         parsed = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
-        return None
-    return parsed if isinstance(parsed, dict) else None
+        return State.UNREADABLE, None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("data"), dict):
+        return State.UNREADABLE, None
+    return (State.MATCHES, parsed["data"]) if _matches(parsed, raw) else (State.STALE, None)
 
 
 def _matches(parsed: dict[str, object], raw: Mapping[str, bytes]) -> bool:
-    data = parsed.get("data")
+    data = parsed["data"]
+    assert isinstance(data, dict)
     try:
         return (
             parsed.get("format") == FORMAT
+            and parsed.get("parsed_by") == __version__
             and parsed.get("sources") == {name: sha256(content) for name, content in raw.items()}
-            and isinstance(data, dict)
             and data.keys() == raw.keys()
             and parsed.get("data_sha256") == data_digest(data)
         )
@@ -75,60 +102,29 @@ def _matches(parsed: dict[str, object], raw: Mapping[str, bytes]) -> bool:
         return False
 
 
-def parsed_pack_note(folder: Path) -> str | None:
-    """What `check` should say of the folder's parsed-pack.json: nothing when there is none or it matches."""
-    from roleadvisor.datafile import read_bytes
-    from roleadvisor.errors import PackError
-    from roleadvisor.loader import PACK_FILES
-
-    path = folder / PARSED_FILE
-    if not os.path.lexists(path):
+def note(folder: Path, raw: Mapping[str, bytes]) -> str | None:
+    """What `check` says of the folder's parsed-pack.json: nothing when there is none or it matches."""
+    state, _ = inspect(folder, raw)
+    if state in (State.ABSENT, State.MATCHES):
         return None
-    rebuild = f"python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}"
-    if not _is_plain_file(path):
-        return f"{PARSED_FILE} is not a plain file (a folder, a device or a link), so it is never read: remove it, then run `{rebuild}`."
-    parsed = _read_parsed(path)
-    if parsed is not None:
-        try:
-            raw = {name: read_bytes(folder / name, PackError) for name in PACK_FILES}
-        except PackError:
-            return None  # the pack's own errors are reported already
-        if _matches(parsed, raw):
-            return None
-    problem = "does not match the YAML files" if parsed is not None else "cannot be read as a parsed pack"
-    return f"{PARSED_FILE} {problem}, so every run parses the YAML instead: rebuild it with `{rebuild}`."
+    return f"{PARSED_FILE} {state.value} `python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}`."
 
 
-def _is_plain_file(path: Path) -> bool:
-    """A regular file and not a link: the rebuild must not write through a link into another pack."""
-    return path.is_file() and not path.is_symlink()
+def parsed_pack_text(raw: Mapping[str, bytes], data: Mapping[str, object]) -> str:
+    """The file for the YAML files' bytes and the data parsed from those very bytes.
 
-
-def parsed_pack_text(folder: Path) -> str:
-    """parsed-pack.json for a pack folder, from its YAML; raises PackError unless the pack is valid.
-
-    The text is checked to give the very pack the YAML gives: JSON cannot hold everything YAML can.
+    Raises ValueError or TypeError for data JSON cannot hold.
     """
-    from roleadvisor.errors import PackError
-    from roleadvisor.loader import PACK_FILES, load_pack, pack_from_documents, read_documents, read_pack_file
-
-    from_yaml = load_pack(folder, use_parsed=False)
-    data = _with_text_keys(read_documents(folder, use_parsed=False))
-    sources = {name: sha256(read_pack_file(folder / name)) for name in PACK_FILES}
-    try:
-        digest = data_digest(data)
-        text = json.dumps(
-            {"generated_by": _GENERATED_BY, "format": FORMAT, "sources": sources, "data_sha256": digest, "data": data},
-            indent=1,
-            ensure_ascii=False,
-            allow_nan=False,
-        )
-    except (TypeError, ValueError) as error:
-        raise PackError(f"{folder}: cannot write {PARSED_FILE}: the YAML holds a value JSON cannot ({error})") from None
-    from_json = pack_from_documents(folder, json.loads(text)["data"]).pack
-    if _content(from_json) != _content(from_yaml):
-        raise PackError(f"{folder}: cannot write {PARSED_FILE}: as JSON the data would read differently (quote dates and other special values)")
-    return text + "\n"
+    keyed = _with_text_keys(dict(data))
+    parsed = {
+        "generated_by": _GENERATED_BY,
+        "format": FORMAT,
+        "parsed_by": __version__,
+        "sources": {name: sha256(content) for name, content in raw.items()},
+        "data_sha256": data_digest(keyed),
+        "data": keyed,
+    }
+    return json.dumps(parsed, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _with_text_keys(value: object) -> object:
@@ -140,10 +136,36 @@ def _with_text_keys(value: object) -> object:
     return value
 
 
-def _content(pack: object) -> tuple[object, ...]:
-    from dataclasses import fields
+def rebuild(folder: Path) -> str:
+    """parsed-pack.json for a pack folder, from one reading of its YAML; PackError unless the pack is valid
+    and the file would give the very same pack (JSON cannot hold everything YAML can)."""
+    # loader.py imports this module for parsed_documents; the rebuild needs the loader in turn.
+    from roleadvisor.datafile import parse_data
+    from roleadvisor.errors import PackError
+    from roleadvisor.loader import (
+        PACK_FILES,
+        content_of,
+        pack_folder,
+        pack_from_documents,
+        pack_or_first_problem,
+        read_pack_file,
+    )
 
-    return tuple(getattr(pack, f.name) for f in fields(pack) if f.name != "source")  # type: ignore[arg-type]
+    folder = pack_folder(folder)
+    raw = {name: read_pack_file(folder / name) for name in PACK_FILES}
+    documents = {name: parse_data(content, folder / name, PackError) for name, content in raw.items()}
+    from_yaml = pack_or_first_problem(pack_from_documents(folder, documents), folder)
+    cannot = f"{folder}: cannot write {PARSED_FILE}"
+    try:
+        text = parsed_pack_text(raw, documents)
+    except (TypeError, ValueError) as error:
+        raise PackError(f"{cannot}: the YAML holds a value JSON cannot ({error})") from None
+    if len(text.encode()) > MAX_PARSED_BYTES:
+        raise PackError(f"{cannot}: it would be over {MAX_PARSED_BYTES // (1024 * 1024)} MiB (aliases repeating long texts?)")
+    from_json = pack_from_documents(folder, json.loads(text)["data"]).pack
+    if content_of(from_json) != content_of(from_yaml):
+        raise PackError(f"{cannot}: as JSON the data would read differently (quote dates and other special values)")
+    return text
 
 
 def main(argv: list[str]) -> int:
@@ -159,11 +181,11 @@ def main(argv: list[str]) -> int:
         return 2
     folder = Path(argv[0])
     target = folder / PARSED_FILE
-    if os.path.lexists(target) and not _is_plain_file(target):
+    if os.path.lexists(target) and (target.is_symlink() or not target.is_file()):
         print(f"roleadvisor: {target}: not a plain file (a folder, a device or a link): remove it first", file=sys.stderr)
         return 2
     try:
-        write_atomic(target, parsed_pack_text(folder))
+        write_atomic(target, rebuild(folder))
     except RoleAdvisorError as error:
         print(f"roleadvisor: {error}", file=sys.stderr)
         return error.exit_code
