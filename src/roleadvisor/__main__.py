@@ -1,7 +1,7 @@
 """`python -m roleadvisor` and the `roleadvisor` console script: the whole process, before and after the app.
 
 - The garbage collector is off from the first import until a command starts (cli._start_collecting_garbage
-  says why), and the caller's setting is back when this returns.
+  says why), and the caller's on/off setting is back when this returns.
 - The CLI is imported inside the Ctrl-C handling, so that an interrupt while start-up imports are still
   running exits 130 quietly too (typer and cli.py handle it once the app runs).
 """
@@ -21,7 +21,8 @@ def main() -> None:
         print("Cancelled.", file=sys.stderr)
         sys.exit(130)
     finally:
-        gc.unfreeze()
+        # What start-up built stays frozen: it lives as long as the process, and the collection that
+        # Python runs at exit then passes it over too.
         if collecting:
             gc.enable()
 
