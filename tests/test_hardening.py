@@ -67,6 +67,8 @@ BROKEN_YAML = [
     pytest.param("roles: &loop [*loop]\n", "once aliases are expanded", id="alias cycle"),
     pytest.param("roles: []\nfactors: []\nroles: [x]\n", ":3:1: duplicate key 'roles'", id="a key written twice"),
     pytest.param(alias_bomb(), "too many items once aliases are expanded", id="alias bomb"),
+    pytest.param("roles: " + "9" * 5000 + "\n", "a number has too many digits", id="an integer of 5000 digits"),
+    pytest.param("roles: 2030-13-45\n", "a value that cannot be read (month must be in 1..12)", id="a date that does not exist"),
 ]
 
 
@@ -174,6 +176,7 @@ BROKEN_JSON = [
     pytest.param('["goal"]', "expected a mapping of question id to choice id(s)", id="json list"),
     pytest.param(b'{"goal": "\xff"}', ":1: not UTF-8 text", id="json latin-1 bytes"),
     pytest.param('{"goal": "own_systems", "goal": "undecided"}', "duplicate key 'goal'", id="json key written twice"),
+    pytest.param('{"goal": ' + "9" * 5000 + "}", "a number has too many digits", id="json integer of 5000 digits"),
 ]
 
 

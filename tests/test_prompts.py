@@ -212,11 +212,26 @@ def test_ticking_back_alone_on_a_checkbox_goes_back(pack: Pack) -> None:
     assert answers["interests"] == ("prompt_design",)
 
 
-def test_back_ticked_with_other_choices_is_refused(pack: Pack) -> None:
+def test_enter_on_back_goes_back_whatever_is_ticked(pack: Pack) -> None:
+    """As in the one-choice questions: questionary alone would submit the ticks and go on."""
     keys = (
-        take_first(*STUDENT_RUN[:3])
-        + SPACE + DOWN * 12 + SPACE + ENTER  # the first choice and "← Back" ticked: refused
-        + SPACE + ENTER  # untick "← Back": accepted
+        take_first(*STUDENT_RUN[:3])  # background, goal, work_style
+        + SPACE + DOWN * 12 + ENTER  # interests: the first choice ticked, then Enter on "← Back"
+        + choose(pack, "work_style", "balanced")
+        + take_first(*STUDENT_RUN[3:])
+        + CONFIRM
+    )
+    answers = answer_quiz(pack, keys)
+    assert answers["work_style"] == ("balanced",)
+    assert answers["interests"] == ("prompt_design",)
+
+
+def test_back_ticked_with_other_choices_is_refused(pack: Pack) -> None:
+    refused = take_first(*STUDENT_RUN[:3]) + SPACE + DOWN * 12 + SPACE + UP + ENTER  # both ticked, Enter elsewhere
+    assert "Press Enter on ← Back to go back, or untick it to keep your choices." in words_on(screen_after(pack, refused))
+    keys = (
+        refused
+        + DOWN + SPACE + UP + ENTER  # untick "← Back", Enter on a choice: accepted
         + take_first(*STUDENT_RUN[4:])
         + CONFIRM
     )

@@ -67,8 +67,15 @@ def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
         return json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise error(f"{name}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise error(f"{name}: {unreadable_value(exc)}") from None
     except RecursionError:
         raise error(f"{name}: nesting is too deep") from None
+
+
+def unreadable_value(exc: ValueError) -> str:
+    """A value the parser found but Python would not build: above all an integer of thousands of digits."""
+    return "a number has too many digits" if "digits" in str(exc) else f"a value that cannot be read ({exc})"
 
 
 def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:

@@ -16,6 +16,7 @@ from typing import Any, Union
 
 import questionary
 from prompt_toolkit.application.current import create_app_session, get_app_session
+from prompt_toolkit.filters import Condition
 from prompt_toolkit.formatted_text import AnyFormattedText, StyleAndTextTuples, to_formatted_text
 from prompt_toolkit.formatted_text.utils import fragment_list_width, split_lines
 from prompt_toolkit.key_binding import KeyBindings, KeyBindingsBase, KeyPressEvent, merge_key_bindings
@@ -178,10 +179,24 @@ def ask_checkbox(question: Question, current: tuple[str, ...] | None, progress: 
         validate=wrapped_refusals(checkbox_validator(question), width),
     )
     wrap_choice_labels(prompt, CHECKBOX_LABEL_INDENT)
-    reply = ask(prompt)
+    reply = ask(prompt, back_on_enter(prompt)) if can_go_back else ask(prompt)
     if reply == [Step.BACK]:
         return Step.BACK
     return tuple(choice_id for choice_id in question.choice_ids if choice_id in reply)
+
+
+def back_on_enter(prompt: questionary.Question) -> KeyBindings:
+    """Enter on "← Back" goes back, as in the one-choice questions (questionary would submit the ticks)."""
+    control = next(
+        window.content for window in prompt.application.layout.find_all_windows() if isinstance(window.content, InquirerControl)
+    )
+    bindings = KeyBindings()
+
+    @bindings.add("enter", eager=True, filter=Condition(lambda: control.get_pointed_at().value is Step.BACK))
+    def _(event: KeyPressEvent) -> None:
+        event.app.exit(result=[Step.BACK])
+
+    return bindings
 
 
 def back_choices() -> list[Any]:
@@ -213,7 +228,7 @@ def too_few_text(question: Question) -> str:
 def checkbox_validator(question: Question) -> Callable[[list[Any]], Union[bool, str]]:
     def validate(ticked: list[Any]) -> Union[bool, str]:
         if Step.BACK in ticked:
-            return len(ticked) == 1 or f"Tick {BACK_LABEL} alone to go back, or untick it to keep your choices."
+            return len(ticked) == 1 or f"Press Enter on {BACK_LABEL} to go back, or untick it to keep your choices."
         if len(ticked) < question.min_choices:
             return too_few_text(question)
         if len(ticked) <= question.max_choices:
@@ -348,10 +363,10 @@ def cancel_on_ctrl_d() -> KeyBindings:
     return bindings
 
 
-def ask(prompt: questionary.Question) -> Any:
-    """Show one prompt; Ctrl-C, Ctrl-D or a closed input cancel the whole quiz."""
+def ask(prompt: questionary.Question, *keys: KeyBindingsBase) -> Any:
+    """Show one prompt, with extra `keys` over questionary's; Ctrl-C, Ctrl-D or a closed input cancel the whole quiz."""
     application = prompt.application
-    bindings: list[KeyBindingsBase] = [cancel_on_ctrl_d()]
+    bindings: list[KeyBindingsBase] = [*keys, cancel_on_ctrl_d()]
     if application.key_bindings is not None:
         bindings.insert(0, application.key_bindings)
     application.key_bindings = merge_key_bindings(bindings)

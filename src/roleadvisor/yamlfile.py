@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import yaml
 
+from roleadvisor.datafile import unreadable_value
 from roleadvisor.errors import RoleAdvisorError
 
 # The C loader parses several times faster; both build only plain data (no Python objects).
@@ -37,6 +38,8 @@ def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
         raise error(f"{where}: {problem}") from None
     except yaml.YAMLError as exc:
         raise error(f"{name}: invalid YAML ({exc})") from None
+    except ValueError as exc:  # a date that does not exist, an integer of thousands of digits
+        raise error(f"{name}: {unreadable_value(exc)}") from None
     except RecursionError:
         raise error(f"{name}: nesting is too deep") from None
 
