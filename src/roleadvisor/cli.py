@@ -21,7 +21,7 @@ import typer
 
 from roleadvisor import __version__
 from roleadvisor.errors import AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
-from roleadvisor.files import StdoutWriter, silence_stdout, stdout_failed
+from roleadvisor.files import StdoutWriter, silence_stdout, stdout_failed, write_atomic
 from roleadvisor.pack import Pack
 
 app = typer.Typer(
@@ -122,8 +122,6 @@ def _emit(text: str, output: Optional[Path] = None) -> None:
         stdout.write(text)
         stdout.flush()
         return
-    from roleadvisor.files import write_atomic
-
     write_atomic(output, text)
     typer.echo(f"Wrote {output}", err=True)
 
@@ -205,8 +203,6 @@ def quiz(
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
     _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
     if save_answers is not None:
-        from roleadvisor.files import write_atomic
-
         write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
         typer.echo(f"Saved answers to {save_answers}", err=True)
 
