@@ -41,10 +41,19 @@ class State(Enum):
 
     ABSENT = "absent"
     MATCHES = "matches"
-    NOT_PLAIN = "is not a plain file (a folder, a device or a link), so it is never read: remove it, then run"
-    TOO_LARGE = f"is over {MAX_PARSED_BYTES // (1024 * 1024)} MiB, so it is never read: rebuild it with"
-    UNREADABLE = "cannot be read as a parsed pack, so every run parses the YAML instead: rebuild it with"
-    STALE = "does not match the YAML files, so every run parses the YAML instead: rebuild it with"
+    NOT_PLAIN = "not a plain file"
+    TOO_LARGE = "too large"
+    UNREADABLE = "unreadable"
+    STALE = "stale"
+
+
+# What `check` says of each state but the first two, before the rebuild command.
+_NOTES = {
+    State.NOT_PLAIN: "is not a plain file (a folder, a device or a link), so it is never read: remove it, then run",
+    State.TOO_LARGE: f"is over {MAX_PARSED_BYTES // (1024 * 1024)} MiB, so it is never read: rebuild it with",
+    State.UNREADABLE: "cannot be read as a parsed pack, so every run parses the YAML instead: rebuild it with",
+    State.STALE: "does not match the YAML files, so every run parses the YAML instead: rebuild it with",
+}
 
 
 def sha256(raw: bytes) -> str:
@@ -107,7 +116,7 @@ def note(folder: Path, raw: Mapping[str, bytes]) -> str | None:
     state, _ = inspect(folder, raw)
     if state in (State.ABSENT, State.MATCHES):
         return None
-    return f"{PARSED_FILE} {state.value} `python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}`."
+    return f"{PARSED_FILE} {_NOTES[state]} `python -m roleadvisor.parsed_pack {shlex.quote(str(folder))}`."
 
 
 def parsed_pack_text(raw: Mapping[str, bytes], data: Mapping[str, object]) -> str:
