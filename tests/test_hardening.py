@@ -288,7 +288,8 @@ def mutated_packs(draw: st.DrawFn) -> dict[str, Any]:
         if kind == "drop":
             del parent[path[-1]]
         elif kind == "swap":
-            parent[path[-1]] = draw(OTHER_VALUES)
+            # A copy: sampled_from hands out the same list or dict every time, and a later edit could change it.
+            parent[path[-1]] = copy.deepcopy(draw(OTHER_VALUES))
         elif kind == "rename":
             parent[path[-1]] = draw(st.sampled_from(ID_POOL))
         else:
