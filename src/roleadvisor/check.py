@@ -37,7 +37,7 @@ from roleadvisor.engine import (
     pick_role,
     tables,
 )
-from roleadvisor.loader import PACK_FILES, PackReading, Problem, read_pack, read_pack_file
+from roleadvisor.loader import PackReading, Problem, read_pack, read_pack_files
 from roleadvisor.pack import (
     AllOf,
     AnswerIn,
@@ -143,7 +143,7 @@ def check_pack(directory: Path | None, against: Path | None = None, sample_size:
     checked = analyse(read_pack(directory, use_parsed=False), sample_size, seed)
     if not checked.errors:
         folder = Path(checked.source)
-        parsed_note = parsed_pack.note(folder, {name: read_pack_file(folder / name) for name in PACK_FILES})
+        parsed_note = parsed_pack.note(folder, read_pack_files(folder))
         if parsed_note is not None:
             checked = replace(checked, notes=(*checked.notes, parsed_note))
     before = analyse(read_pack(against, use_parsed=False), sample_size, seed) if against is not None else None

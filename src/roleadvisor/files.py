@@ -88,20 +88,22 @@ class StdoutWriter:
     a reader that went away (BrokenPipeError, `| head`) is left to the caller, as that is no error."""
 
     def write(self, text: str) -> int:
-        try:
+        with _failures_named_stdout():
             return sys.stdout.write(text)
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise stdout_failed(error) from None
 
     def flush(self) -> None:
-        try:
+        with _failures_named_stdout():
             sys.stdout.flush()
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            raise stdout_failed(error) from None
+
+
+@contextlib.contextmanager
+def _failures_named_stdout() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise stdout_failed(error) from None
 
 
 def stdout_failed(error: OSError) -> OutputError:

@@ -121,10 +121,18 @@ def pack_folder(directory: Path | str | None) -> Path:
 
 def read_documents(folder: Path, use_parsed: bool = True) -> dict[str, object]:
     """Each pack file's data: from parsed-pack.json when it matches the files, else parsed from them."""
-    raw = {name: read_pack_file(folder / name) for name in PACK_FILES}
+    raw = read_pack_files(folder)
     parsed = parsed_documents(folder, raw) if use_parsed else None
-    if parsed is not None:
-        return parsed
+    return parsed if parsed is not None else parse_pack_files(folder, raw)
+
+
+def read_pack_files(folder: Path) -> dict[str, bytes]:
+    """The bytes of each pack file, by name."""
+    return {name: read_pack_file(folder / name) for name in PACK_FILES}
+
+
+def parse_pack_files(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object]:
+    """The data in each pack file's bytes (YAML), by name."""
     return {name: parse_data(content, folder / name, PackError) for name, content in raw.items()}
 
 

@@ -149,20 +149,19 @@ def rebuild(folder: Path) -> str:
     """parsed-pack.json for a pack folder, from one reading of its YAML; PackError unless the pack is valid
     and the file would give the very same pack (JSON cannot hold everything YAML can)."""
     # loader.py imports this module for parsed_documents; the rebuild needs the loader in turn.
-    from roleadvisor.datafile import parse_data
     from roleadvisor.errors import PackError
     from roleadvisor.loader import (
-        PACK_FILES,
         content_of,
         pack_folder,
         pack_from_documents,
         pack_or_first_problem,
-        read_pack_file,
+        parse_pack_files,
+        read_pack_files,
     )
 
     folder = pack_folder(folder)
-    raw = {name: read_pack_file(folder / name) for name in PACK_FILES}
-    documents = {name: parse_data(content, folder / name, PackError) for name, content in raw.items()}
+    raw = read_pack_files(folder)
+    documents = parse_pack_files(folder, raw)
     from_yaml = pack_or_first_problem(pack_from_documents(folder, documents), folder)
     cannot = f"{folder}: cannot write {PARSED_FILE}"
     try:

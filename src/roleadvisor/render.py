@@ -28,9 +28,6 @@ from roleadvisor.views import (
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-FORMATS = ("text", "json", "markdown")
-
-
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
