@@ -33,14 +33,14 @@ def read_answers_file(path: Path) -> dict[str, object]:
     return {str(key): value for key, value in data.items()}
 
 
-def _as_choices(value: object, where: str) -> tuple[str, ...]:
+def as_choices(value: object, where: str) -> tuple[str, ...]:
     # YAML 1.1 reads an unquoted yes/no as a boolean; the choices are spelled "yes"/"no".
     if isinstance(value, bool):
         return ("yes" if value else "no",)
     if isinstance(value, str):
         return (value.strip(),)
     if isinstance(value, list) and all(isinstance(item, (str, bool)) for item in value):
-        return tuple(c for item in value for c in _as_choices(item, where))
+        return tuple(c for item in value for c in as_choices(item, where))
     raise AnswerError(f"{where}: expected a choice id or a list of choice ids")
 
 
@@ -70,7 +70,7 @@ def validate_answers(pack: Pack, raw: Mapping[str, object], source: str) -> dict
         if question is None:
             known = ", ".join(q.id for q in pack.questions)
             raise AnswerError(f"{source}: unknown question {question_id!r} (questions: {known})")
-        result[question_id] = check_answer(question, _as_choices(value, f"{source}: {question_id}"), source)
+        result[question_id] = check_answer(question, as_choices(value, f"{source}: {question_id}"), source)
     return result
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, Optional, TextIO, cast
 
 from roleadvisor import engine
-from roleadvisor.answers import check_answer, split_choices
+from roleadvisor.answers import as_choices, check_answer, split_choices
 from roleadvisor.errors import AnswerError, InputFileError
 from roleadvisor.files import StdoutWriter, atomic_output, open_input
 from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Condition, Not, Pack, Question, Recommended
@@ -45,7 +45,7 @@ from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Condition, Not, Pack, Quest
 CSV_SUFFIXES = (".csv",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 MULTI_SEPARATOR = ";"
-# How many error row numbers the summary names.
+# How many error row numbers the summary names (and how many left-out field names a CSV note names).
 SUMMARY_ROWS = 5
 # Rows between progress bar updates.
 PROGRESS_EVERY = 2048
@@ -111,7 +111,7 @@ class Step(NamedTuple):
     read_by_conditions: bool  # a `when` or a course rule reads this question's answer
 
 
-# Beyond this many valid answers a question's table is not built; its answers are checked row by row.
+# A question's table holds at most this many valid answers; answers beyond them are checked row by row.
 MAX_TABLE_SIZE = 50_000
 
 
@@ -240,9 +240,7 @@ class CompiledPack:
             margin = ordered[-1] - ordered[-2]
         known = self._outcomes.get((winner, margin))
         if known is None:
-            confidence = 0.0
-            if margin > 0 and self.best_margin[winner] > 0:
-                confidence = round(min(1.0, margin / self.best_margin[winner]), 3)
+            confidence = engine.confidence_for(self.pack, winner, tuple(totals))
             known = self._outcomes[(winner, margin)] = (confidence, engine.label_for(self.pack, confidence))
         return known
 
@@ -253,7 +251,8 @@ class CompiledPack:
         problems: list[Problem],
         absent: Iterable[str] = (),
         hint: Callable[[Question, tuple[str, ...]], str] | None = None,
-        notes: ReadNotes | None = None,
+        *,
+        notes: ReadNotes,
     ) -> list[object]:
         """Check every shown answer and collect every problem: the path for rows the tables do not cover.
 
@@ -285,11 +284,11 @@ class CompiledPack:
             points.append(answer.points)
         if problems or missing:
             return self.failure(problems, answers, row, absent)
-        if ignored and notes is not None:
+        if ignored:
             notes.ignored_rows += 1
         return self.result(answers, points)
 
-    def failure(self, problems: list[Problem], answers: ChosenAnswers, row: int, absent: Iterable[str] = ()) -> list[object]:
+    def failure(self, problems: list[Problem], answers: ChosenAnswers, row: int, absent: Iterable[str]) -> list[object]:
         """The result columns for a row that cannot be scored: empty results and every problem, in one text.
 
         Missing answers are those engine.missing_questions names, given the answers that were valid.
@@ -362,17 +361,12 @@ class CsvLayout:
         self.absent = tuple(step.question.id for step in pack.steps if step.question.id not in positions)
         self.position_of = {step.question.id: positions.get(step.question.id) for step in pack.steps}
         # The fast path: an absent column gets an empty table, so rows that show its question take the full path.
-        self.plan = tuple(
-            (
-                question_id,
-                step.shown,
-                step.by_text if position is not None else {},
-                position or 0,
-                step.read_by_conditions,
-                position is not None,
-            )
-            for step, (question_id, position) in zip(pack.steps, self.position_of.items(), strict=True)
-        )
+        plan = []
+        for step in pack.steps:
+            position = self.position_of[step.question.id]
+            present = position is not None
+            plan.append((step.question.id, step.shown, step.by_text if present else {}, position or 0, step.read_by_conditions, present))
+        self.plan = tuple(plan)
 
     def score(self, row: list[str], number: int) -> list[object]:
         """The result columns for one row of `width` cells.
@@ -406,7 +400,7 @@ class CsvLayout:
             position = self.position_of[step.question.id]
             return split_choices(row[position], MULTI_SEPARATOR) if position is not None else ()
 
-        return self.pack.score_fully(written, number, problems or [], self.absent, _comma_hint, self.notes)
+        return self.pack.score_fully(written, number, problems or [], self.absent, _comma_hint, notes=self.notes)
 
     def fitted(self, row: list[str], number: int) -> tuple[list[str], list[Problem]]:
         """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
@@ -553,17 +547,13 @@ def _without_bad_bytes(cells: list[str]) -> list[str]:
 
 
 def json_choices(value: object) -> tuple[str, ...] | None:
-    """A JSONL answer as choice ids (as in answer files): () when unanswered, None when malformed."""
-    # JSON's true/false and YAML-minded exports mean the "yes"/"no" choices.
-    if isinstance(value, bool):
-        return ("yes" if value else "no",)
+    """A JSONL answer as choice ids, read as in answer files: () when unanswered, None when malformed."""
     if value is None:
         return ()
-    if isinstance(value, str):
-        return (value.strip(),) if value.strip() else ()
-    if isinstance(value, list) and all(isinstance(item, (str, bool)) for item in value):
-        return tuple(choice for item in value for choice in json_choices(item) or ())
-    return None
+    try:
+        return tuple(choice for choice in as_choices(value, "") if choice)
+    except AnswerError:
+        return None
 
 
 def read_jsonl(source: Source, pack: CompiledPack) -> InputRows:
@@ -593,8 +583,7 @@ def _scored_jsonl_rows(source: Source, pack: CompiledPack, notes: ReadNotes) -> 
             unusable.update(key for key, value in record.items() if _holds_bad_bytes(key, value))
         usable = {key: value for key, value in record.items() if key not in unusable} if unusable else record
         carried = {key: value for key, value in usable.items() if key not in dropped}
-        if len(carried) < len(record):
-            notes.replaced.update((key, None) for key in record if key in result_columns)
+        notes.replaced.update((key, None) for key in record if key in result_columns)
         if undecodable:
             yield number, carried, [*pack.empty_result, f"row {number}: {NOT_UTF8}"]
             continue
