@@ -26,9 +26,11 @@ from pathlib import Path
 
 from roleadvisor import parsed_pack
 from roleadvisor.engine import (
+    answer_conditions,
     answer_options,
     best_gain,
     condition_holds,
+    condition_questions,
     confidence_for,
     describe_condition,
     first_rule,
@@ -39,13 +41,8 @@ from roleadvisor.engine import (
 )
 from roleadvisor.loader import PackReading, Problem, read_pack, read_pack_files
 from roleadvisor.pack import (
-    AllOf,
-    AnswerIn,
-    AnyOf,
-    Condition,
     ConfidenceLabel,
     Course,
-    Not,
     Pack,
     Question,
     Rule,
@@ -214,31 +211,16 @@ class _Change:
     revealed: tuple[frozenset[Scores], ...]  # per alternative: what the new answer and newly shown questions can add
 
 
-def fixed_question_ids(pack: Pack) -> tuple[str, ...]:
-    """Questions a `when` condition or a course or roadmap rule reads, in quiz order."""
-    return tuple(q.id for q in pack.questions if q.id in _tested_choices(pack))
-
-
 def _tested_choices(pack: Pack) -> dict[str, list[tuple[str, ...]]]:
     """Per question: the choice lists conditions test it against."""
     tested: dict[str, list[tuple[str, ...]]] = {}
     whens = [q.when for q in pack.questions] + [rule.when for rule in pack.course_rules + pack.roadmap_rules]
     for when in whens:
-        for atom in _answer_conditions(when) if when is not None else ():
+        for atom in answer_conditions(when) if when is not None else ():
             tested.setdefault(atom.question, [])
             if atom.choices not in tested[atom.question]:
                 tested[atom.question].append(atom.choices)
     return tested
-
-
-def _answer_conditions(condition: Condition) -> Iterator[AnswerIn]:
-    if isinstance(condition, AnswerIn):
-        yield condition
-    elif isinstance(condition, (AllOf, AnyOf)):
-        for part in condition.conditions:
-            yield from _answer_conditions(part)
-    elif isinstance(condition, Not):
-        yield from _answer_conditions(condition.condition)
 
 
 def option_count(question: Question) -> int:
@@ -282,7 +264,7 @@ class _Space:
         self.roles = len(pack.roles)
         self.zero: Scores = (0,) * (self.roles - 1)
         self.tested = _tested_choices(pack)
-        self.fixed = fixed_question_ids(pack)
+        self.fixed = tuple(q.id for q in pack.questions if q.id in self.tested)  # in quiz order
         self._classes = {question_id: self._make_classes(question_id) for question_id in self.fixed}
         self.branches = self._branches()
         self.answer_sets = sum(branch.size for branch in self.branches)
@@ -428,7 +410,7 @@ class _Space:
         swayed = {question_id}
         for question in self.pack.questions:
             if question.id in self.fixed and question.when is not None:
-                if swayed & {atom.question for atom in _answer_conditions(question.when)}:
+                if swayed & set(condition_questions(question.when)):
                     swayed.add(question.id)
         return swayed
 
@@ -673,7 +655,7 @@ def _idle_parts(space: _Space, tally: _Tally) -> list[str]:
     notes = [f"Confidence label '{label.label}' is never given." for label in _distinct_labels(space.pack) if not tally.labels[label.label]]
     if sum(1 for count in tally.roles.values() if count) < 2:
         return notes  # with one role always recommended, no answer matters; the error says why
-    read_by_rules = {atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in _answer_conditions(rule.when)}
+    read_by_rules = {atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in answer_conditions(rule.when)}
     idle = [
         q.id
         for q in space.pack.questions
@@ -764,7 +746,7 @@ def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule,
     return reach, errors, notes
 
 
-def _possible(space: _Space, tally: _Tally) -> Iterator[tuple[int, int]]:
+def _possible(tally: _Tally) -> Iterator[tuple[int, int]]:
     """(branch, role) pairs that can happen."""
     for index, roles in tally.winners.items():
         for role in sorted(roles):
@@ -772,7 +754,7 @@ def _possible(space: _Space, tally: _Tally) -> Iterator[tuple[int, int]]:
 
 
 def _chosen_steps(space: _Space, tally: _Tally, rules: tuple[Rule, ...]) -> set[str | None]:
-    return {first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(space, tally)}
+    return {first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(tally)}
 
 
 def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rule_list: str, target: str) -> str:
@@ -783,7 +765,7 @@ def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rul
     for i in naming:
         when = rules[i].when
         if when is not None and not any(
-            condition_holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(space, tally)
+            condition_holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(tally)
         ):
             reasons.append(f"{rule_list}[{i}] never holds: {describe_condition(when)}")
         else:
@@ -793,7 +775,7 @@ def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rul
 
 def _gap_message(space: _Space, tally: _Tally, rules: tuple[Rule, ...], kind: str) -> str:
     example = next(
-        (index, role) for index, role in _possible(space, tally) if first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) is None
+        (index, role) for index, role in _possible(tally) if first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) is None
     )
     answers = ", ".join(f"{q}={','.join(option)}" for q, option in space.branches[example[0]].answers.items())
     situation = f"{answers}, recommended {space.pack.role_ids[example[1]]}" if answers else f"recommended {space.pack.role_ids[example[1]]}"

@@ -84,13 +84,14 @@ def _diff_data(before: OutcomeMap, after: OutcomeMap) -> dict[str, object]:
         ]
 
     old, new = before.most_decisive, after.most_decisive
+    ties_and_close_calls = count_changes(before, after)
     return {
         "roles": changes(share_changes(before, after, "roles")),
         "courses": changes(share_changes(before, after, "courses")),
         "roadmaps": changes(share_changes(before, after, "roadmaps")),
         "confidence": changes(share_changes(before, after, "confidence")),
-        "ties": changes(count_changes(before, after))[0],
-        "close_calls": changes(count_changes(before, after))[1],
+        "ties": changes(ties_and_close_calls)[0],
+        "close_calls": changes(ties_and_close_calls)[1],
         "most_decisive": {"before": old.id if old else None, "after": new.id if new else None},
     }
 

@@ -175,13 +175,18 @@ def gate_question_ids(pack: Pack) -> tuple[str, ...]:
 
 def condition_questions(condition: Condition) -> Iterator[str]:
     """The questions a condition reads."""
+    return (atom.question for atom in answer_conditions(condition))
+
+
+def answer_conditions(condition: Condition) -> Iterator[AnswerIn]:
+    """The answer tests (question in choices) a condition is made of."""
     if isinstance(condition, AnswerIn):
-        yield condition.question
+        yield condition
     elif isinstance(condition, (AllOf, AnyOf)):
         for part in condition.conditions:
-            yield from condition_questions(part)
+            yield from answer_conditions(part)
     elif isinstance(condition, Not):
-        yield from condition_questions(condition.condition)
+        yield from answer_conditions(condition.condition)
 
 
 def answer_options(question: Question) -> Iterator[tuple[str, ...]]:
@@ -200,7 +205,8 @@ def gate_assignments(pack: Pack) -> Iterator[dict[str, tuple[str, ...]]]:
     Fixing these fixes which questions are shown, so the rest can be reasoned about one
     question at a time.
     """
-    gates = [q for q in pack.questions if q.id in set(gate_question_ids(pack))]
+    gate_ids = set(gate_question_ids(pack))
+    gates = [q for q in pack.questions if q.id in gate_ids]
 
     def extend(position: int, assigned: dict[str, tuple[str, ...]]) -> Iterator[dict[str, tuple[str, ...]]]:
         if position == len(gates):
@@ -250,15 +256,15 @@ def _best_margin(pack: Pack, t: _Tables, role: int) -> int:
 
 def _margin_bound(t: _Tables, fixed_answers: Answers, free: Iterable[Question], role: int, others: list[int]) -> int:
     """With some answers fixed and the rest free: the most `role` can lead its closest rival by."""
-    fixed = _sum_vectors(t, fixed_answers, len(t.role_ids))
+    fixed = _sum_vectors(t, fixed_answers)
     free = tuple(free)
     return min(
         fixed[role] - fixed[other] + sum(best_gain(q, t.vectors[q.id], role, other) for q in free) for other in others
     )
 
 
-def _sum_vectors(t: _Tables, answers: Answers, size: int) -> list[int]:
-    totals = [0] * size
+def _sum_vectors(t: _Tables, answers: Answers) -> list[int]:
+    totals = [0] * len(t.role_ids)
     for question_id, chosen in answers.items():
         per_choice = t.vectors[question_id]
         for choice_id in chosen:
@@ -273,7 +279,7 @@ def _sum_vectors(t: _Tables, answers: Answers, size: int) -> list[int]:
 def score_totals(pack: Pack, answers: Answers) -> tuple[int, ...]:
     """Each role's total, in pack role order, over the visible answers."""
     t = tables(pack)
-    return tuple(_sum_vectors(t, visible_answers(pack, answers), len(t.role_ids)))
+    return tuple(_sum_vectors(t, visible_answers(pack, answers)))
 
 
 def pick_role(pack: Pack, totals: tuple[int, ...]) -> int:
