@@ -313,14 +313,9 @@ def first_rule(rules: tuple[Rule, ...], answers: Answers, role: str) -> str | No
     return None
 
 
-def course_for(pack: Pack, answers: Answers, role: str) -> Course | None:
-    """The next course: the first course rule that holds for these answers and this role."""
-    target = first_rule(pack.course_rules, visible_answers(pack, answers), role)
-    return pack.course(target) if target else None
-
-
-def roadmap_for(pack: Pack, answers: Answers, role: str) -> Course | None:
-    target = first_rule(pack.roadmap_rules, visible_answers(pack, answers), role)
+def _step_for(pack: Pack, rules: tuple[Rule, ...], kept: Answers, role: str) -> Course | None:
+    """The course (or roadmap) the first rule that holds for these visible answers and this role names."""
+    target = first_rule(rules, kept, role)
     return pack.course(target) if target else None
 
 
@@ -359,8 +354,8 @@ def score_answers(pack: Pack, answers: Answers, with_what_if: bool = True) -> Re
         contributions=contributions,
         reasons=reasons,
         what_if=flip_candidates(pack, kept, role.id) if with_what_if else (),
-        next_course=course_for(pack, kept, role.id),
-        roadmap=roadmap_for(pack, kept, role.id),
+        next_course=_step_for(pack, pack.course_rules, kept, role.id),
+        roadmap=_step_for(pack, pack.roadmap_rules, kept, role.id),
         answers=kept,
     )
 

@@ -1,7 +1,8 @@
 """Text, markdown and JSON views of pack content and results (the only module that imports rich).
 
-Every function returns the finished text; cli.py decides where it goes. rich is imported inside
-the text functions so JSON and markdown runs never pay for it.
+The render_* functions return the finished text, and cli.py decides where it goes; batch_progress
+draws batch's progress bar on stderr itself. rich is imported inside the text functions so JSON and
+markdown runs never pay for it.
 """
 
 from __future__ import annotations
