@@ -143,9 +143,13 @@ def test_course_rule_naming_an_unknown_course_is_named(pack_copy: Path) -> None:
     assert error_for(pack_copy).startswith("courses.yaml: next_course[1].course: unknown course 'ai-devs-course'")
 
 
+def plant_two_problems(folder: Path) -> None:
+    edit(folder, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
+    edit(folder, "guide.yaml", "favours: engineer", "favours: nobody")
+
+
 def test_load_reports_how_many_more_problems_there_are(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
-    edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
+    plant_two_problems(pack_copy)
     assert "(and 1 more; run 'roleadvisor check --data" in error_for(pack_copy)
 
 
@@ -164,8 +168,7 @@ def test_a_fractional_weight_shows_its_value(pack_copy: Path) -> None:
 
 
 def test_the_check_hint_names_the_pack_folder(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "tie_break: [developer, engineer]", "tie_break: [developer]")
-    edit(pack_copy, "guide.yaml", "favours: engineer", "favours: nobody")
+    plant_two_problems(pack_copy)
     assert f"run 'roleadvisor check --data {pack_copy}'" in error_for(pack_copy)
 
 

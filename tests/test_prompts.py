@@ -199,26 +199,20 @@ def test_going_back_to_a_student_background_drops_production_experience(pack: Pa
     assert "production_experience" not in answers
 
 
-def test_ticking_back_alone_on_a_checkbox_goes_back(pack: Pack) -> None:
+@pytest.mark.parametrize(
+    "at_interests",
+    [
+        pytest.param(DOWN * 12 + SPACE + ENTER, id="ticking back alone"),
+        # As in the one-choice questions: questionary alone would submit the ticks and go on.
+        pytest.param(SPACE + DOWN * 12 + ENTER, id="enter on back with a choice ticked"),
+    ],
+)
+def test_a_checkbox_goes_back(pack: Pack, at_interests: str) -> None:
     keys = (
         take_first(*STUDENT_RUN[:3])  # background, goal, work_style
-        + DOWN * 12 + SPACE + ENTER  # interests: tick "← Back" alone
+        + at_interests
         + choose(pack, "work_style", "balanced")
         + take_first(*STUDENT_RUN[3:])  # interests is still unanswered: nothing ticked
-        + CONFIRM
-    )
-    answers = answer_quiz(pack, keys)
-    assert answers["work_style"] == ("balanced",)
-    assert answers["interests"] == ("prompt_design",)
-
-
-def test_enter_on_back_goes_back_whatever_is_ticked(pack: Pack) -> None:
-    """As in the one-choice questions: questionary alone would submit the ticks and go on."""
-    keys = (
-        take_first(*STUDENT_RUN[:3])  # background, goal, work_style
-        + SPACE + DOWN * 12 + ENTER  # interests: the first choice ticked, then Enter on "← Back"
-        + choose(pack, "work_style", "balanced")
-        + take_first(*STUDENT_RUN[3:])
         + CONFIRM
     )
     answers = answer_quiz(pack, keys)
