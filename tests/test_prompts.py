@@ -199,7 +199,7 @@ def test_going_back_to_a_student_background_drops_production_experience(pack: Pa
     assert "production_experience" not in answers
 
 
-@pytest.mark.parametrize(
+CHECKBOX_BACK = pytest.mark.parametrize(
     "at_interests",
     [
         pytest.param(DOWN * 12 + SPACE + ENTER, id="ticking back alone"),
@@ -207,6 +207,15 @@ def test_going_back_to_a_student_background_drops_production_experience(pack: Pa
         pytest.param(SPACE + DOWN * 12 + ENTER, id="enter on back with a choice ticked"),
     ],
 )
+
+
+@CHECKBOX_BACK
+def test_a_checkbox_left_by_back_leaves_the_same_line_either_way(pack: Pack, at_interests: str) -> None:
+    screen = words_on(screen_after(pack, take_first(*STUDENT_RUN[:3]) + at_interests))
+    assert "[4/7] Which skills would you most like to practise? (pick 1 to 3) [← Back]" in screen
+
+
+@CHECKBOX_BACK
 def test_a_checkbox_goes_back(pack: Pack, at_interests: str) -> None:
     keys = (
         take_first(*STUDENT_RUN[:3])  # background, goal, work_style

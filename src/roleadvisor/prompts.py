@@ -194,6 +194,9 @@ def back_on_enter(prompt: questionary.Question) -> KeyBindings:
 
     @bindings.add("enter", eager=True, filter=Condition(lambda: control.get_pointed_at().value is Step.BACK))
     def _(event: KeyPressEvent) -> None:
+        # Answered with "← Back" alone, so the line left on screen reads as when Back is ticked alone.
+        control.selected_options = [Step.BACK]
+        control.is_answered = True
         event.app.exit(result=[Step.BACK])
 
     return bindings
