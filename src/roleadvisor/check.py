@@ -569,7 +569,7 @@ def draw_answer(rng: random.Random, question: Question) -> tuple[str, ...]:
     raise AssertionError("unreachable: pick is below the number of answers")
 
 
-def _best_margin(space: _Space, branch: _Branch, role: int, other: int) -> int:
+def _branch_margin_bound(space: _Space, branch: _Branch, role: int, other: int) -> int:
     """The most (role - other) can be in this branch: each question's best answer, summed."""
     total = 0
     for question_id in branch.shown:
@@ -591,7 +591,7 @@ def _may_win(space: _Space, branch: _Branch, role: int) -> bool:
     tie_order = space.tables.tie_order
     for other in range(space.roles):
         needed = 0 if tie_order.index(role) < tie_order.index(other) else 1
-        if other != role and _best_margin(space, branch, role, other) < needed:
+        if other != role and _branch_margin_bound(space, branch, role, other) < needed:
             return False
     return True
 
@@ -599,7 +599,7 @@ def _may_win(space: _Space, branch: _Branch, role: int) -> bool:
 def _best_lead_bound(space: _Space, role: int) -> int:
     """The most the role can lead the best other role by: exact for two roles, an upper bound beyond."""
     others = [other for other in range(space.roles) if other != role]
-    return max((min((_best_margin(space, branch, role, other) for other in others), default=0) for branch in space.branches), default=0)
+    return max((min((_branch_margin_bound(space, branch, role, other) for other in others), default=0) for branch in space.branches), default=0)
 
 
 def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:

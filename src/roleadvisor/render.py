@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from roleadvisor.engine import Result
+from roleadvisor.engine import Contribution, Result, WhatIf
 from roleadvisor.pack import Course, Pack
 from roleadvisor.views import (
     compare_data,
@@ -260,10 +260,10 @@ def _choice_label(pack: Pack, question_id: str, chosen: Iterable[str]) -> str:
     question = pack.question(question_id)
     if question is None:
         return ", ".join(chosen)
-    return ", ".join((question.choice(c).label if question.choice(c) else c) for c in chosen)  # type: ignore[union-attr]
+    return ", ".join(choice.label if (choice := question.choice(c)) else c for c in chosen)
 
 
-def _what_if_line(pack: Pack, w: Any) -> str:
+def _what_if_line(pack: Pack, w: WhatIf) -> str:
     role = pack.role(w.role).title
     line = f"{w.question}: {_choice_label(pack, w.question, w.after)} (instead of {_choice_label(pack, w.question, w.before)}) -> {role}"
     if w.assumes:
@@ -272,7 +272,7 @@ def _what_if_line(pack: Pack, w: Any) -> str:
     return line
 
 
-def _reason_line(pack: Pack, c: Any) -> str:
+def _reason_line(pack: Pack, c: Contribution) -> str:
     card = pack.card(c.card)
     source = card.title if card else c.card
     return f"+{c.points} {c.question}: {_choice_label(pack, c.question, [c.choice])}  [card: {source}]"
