@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
@@ -22,6 +23,7 @@ from roleadvisor.batch import JsonlSink, run_batch
 from roleadvisor.cli import app
 from roleadvisor.pack import Pack
 
+FIXTURE = Path(__file__).parent / "fixtures" / "intake.csv"
 QUESTION_IDS = ("background", "production_experience", "goal", "work_style", "interests", "deployment", "model_depth", "first_project")
 HEADER = "id,name," + ",".join(QUESTION_IDS)
 STUDENT = "student,,first_portfolio,ship_fast,prompt_design;rag_apps,simple_hosting,application_level,study_assistant"
@@ -792,3 +794,19 @@ def test_batch_equals_engine_on_many_seeded_rows(pack: Pack, tmp_path: Path) -> 
     rows = list(scored_rows(pack, tmp_path, answer_sets, "csv"))
     assert [result_columns(row) for row in rows] == [expected_row(pack, a) for a in answer_sets]
     assert {row["role"] for row in rows} == {"developer", "engineer"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
+def test_rows_reach_a_redirected_stdout_while_the_bar_draws_on_a_terminal(tmp_path: Path) -> None:
+    """`roleadvisor batch in.csv > out.csv` typed at a terminal: stderr is the terminal, stdout the file."""
+    import pexpect
+
+    out = tmp_path / "out.csv"
+    command = f"{shlex.quote(sys.executable)} -m roleadvisor batch {shlex.quote(str(FIXTURE))} > {shlex.quote(str(out))}"
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80"}
+    child = pexpect.spawn("bash", ["-c", command], env=env, encoding="utf-8", timeout=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [row["learner"] for row in rows_of(out.read_text())] == ["Asha", "Ben", "Chen", "Dara"]
+    assert "Asha" not in child.before  # no result row went to the terminal

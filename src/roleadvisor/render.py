@@ -416,7 +416,9 @@ def batch_progress(total_bytes: int) -> Any:
     @contextlib.contextmanager
     def shown() -> Iterator[Callable[[int], None]]:
         columns = (TextColumn("Scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        # rich redirects stdout through the live display by default; batch's rows must reach stdout itself.
+        live = {"redirect_stdout": False, "redirect_stderr": False}
+        with Progress(*columns, console=Console(stderr=True), transient=True, **live) as bar:
             task = bar.add_task("Scoring", total=total_bytes)
             yield lambda n: bar.advance(task, n)
 
