@@ -268,14 +268,19 @@ def answer_rows(count: int, seed: int) -> Iterator[list[str]]:
     Fixing the gate questions' answers fixes which questions are shown; each such assignment is drawn in
     proportion to how many answer sets it allows, then each shown free question uniformly.
     """
-    from roleadvisor.engine import answer_options, gate_assignments, gate_question_ids, is_visible
+    from roleadvisor.conditions import holds
     from roleadvisor.loader import load_pack
+    from roleadvisor.scoring import answer_options, gate_assignments, gate_question_ids, scorer_for
 
     pack = load_pack(None)
     gates = set(gate_question_ids(pack))
     plans = []
-    for assigned in gate_assignments(pack):
-        free = [(q.id, list(answer_options(q))) for q in pack.questions if q.id not in gates and is_visible(q, assigned)]
+    for assigned in gate_assignments(scorer_for(pack)):
+        free = [
+            (q.id, list(answer_options(q)))
+            for q in pack.questions
+            if q.id not in gates and (q.when is None or holds(q.when, assigned))
+        ]
         plans.append((assigned, free, math.prod(len(options) for _, options in free)))
     weights = [size for _, _, size in plans]
     rng = random.Random(seed)

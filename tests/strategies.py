@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from roleadvisor.engine import answer_options, is_visible
+from roleadvisor.conditions import holds
 from roleadvisor.pack import Pack
+from roleadvisor.scoring import answer_options
 
 
 @st.composite
@@ -13,6 +14,6 @@ def answer_sets(draw: st.DrawFn, pack: Pack) -> dict[str, tuple[str, ...]]:
     """A complete valid answer set: every shown question answered, hidden ones left out."""
     answers: dict[str, tuple[str, ...]] = {}
     for question in pack.questions:
-        if is_visible(question, answers):
+        if question.when is None or holds(question.when, answers):
             answers[question.id] = draw(st.sampled_from(list(answer_options(question))))
     return answers

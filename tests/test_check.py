@@ -18,18 +18,11 @@ import roleadvisor.check as check
 from roleadvisor.check import CheckReport, OutcomeMap, check_pack
 from roleadvisor.check_views import bar, render_check
 from roleadvisor.cli import app
-from roleadvisor.engine import (
-    answer_options,
-    confidence_for,
-    first_rule,
-    is_visible,
-    label_for,
-    pick_role,
-    recommended_role,
-    score_totals,
-)
+from roleadvisor.conditions import holds
+from roleadvisor.engine import recommended_role
 from roleadvisor.loader import load_pack
 from roleadvisor.pack import Pack
+from roleadvisor.scoring import answer_options, scorer_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -195,7 +188,7 @@ def completions(pack: Pack, given: Mapping[str, tuple[str, ...]]) -> Iterator[di
             yield dict(answers)
             return
         question = pack.questions[position]
-        if not is_visible(question, answers):
+        if question.when is not None and not holds(question.when, answers):
             yield from extend(position + 1, answers)
             return
         for option in [given[question.id]] if question.id in given else list(answer_options(question)):
@@ -220,13 +213,13 @@ def tried_one_by_one(pack: Pack) -> dict[str, Counter[str | None]]:
     """The outcome map's counts, by scoring every answer set and trying every single change."""
     counts: dict[str, Counter[str | None]] = {part: Counter() for part in ("roles", "courses", "roadmaps", "confidence", "moves", "ties")}
     for answers in completions(pack, {}):
-        totals = score_totals(pack, answers)
-        winner = pick_role(pack, totals)
-        role = pack.role_ids[winner]
+        outcome = scorer_for(pack).decide(answers)
+        totals = outcome.totals
+        role = pack.role_ids[outcome.winner]
         counts["roles"][role] += 1
-        counts["courses"][first_rule(pack.course_rules, answers, role)] += 1
-        counts["roadmaps"][first_rule(pack.roadmap_rules, answers, role)] += 1
-        counts["confidence"][label_for(pack, confidence_for(pack, winner, totals))] += 1
+        counts["courses"][outcome.course] += 1
+        counts["roadmaps"][outcome.roadmap] += 1
+        counts["confidence"][outcome.label] += 1
         counts["ties"]["ties"] += sorted(totals)[-1] == sorted(totals)[-2]
         for question_id in answers:
             counts["moves"][question_id] += moved_by(pack, answers, question_id, role)

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roleadvisor.engine import (
-    condition_holds,
     missing_questions,
     recommended_role,
     score_answers,
@@ -18,7 +17,7 @@ from roleadvisor.engine import (
     visible_answers,
 )
 from roleadvisor.loader import load_pack
-from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Not, Pack, Recommended
+from roleadvisor.pack import Pack
 from strategies import answer_sets
 
 # Hypothesis strategies are built at import time, before fixtures exist.
@@ -141,23 +140,6 @@ def test_a_clear_recommendation_has_no_single_change_that_flips_it(pack: Pack) -
     assert result.what_if == ()
 
 
-@pytest.mark.parametrize(
-    ("condition", "expected"),
-    [
-        (AnswerIn("goal", ("own_systems", "undecided")), True),
-        (AnswerIn("goal", ("first_portfolio",)), False),
-        (AnswerIn("interests", ("evaluation",)), True),
-        (Not(AnswerIn("goal", ("undecided",))), False),
-        (AllOf((AnswerIn("goal", ("undecided",)), Recommended("engineer"))), True),
-        (AnyOf((AnswerIn("goal", ("own_systems",)), Recommended("developer"))), False),
-        (AnswerIn("production_experience", ("yes",)), False),
-    ],
-)
-def test_condition_holds(condition, expected) -> None:
-    chosen = answers(goal="undecided", interests=("rag_apps", "evaluation"))
-    assert condition_holds(condition, chosen, recommended="engineer") is expected
-
-
 # Properties over every valid answer set
 
 
@@ -255,12 +237,12 @@ def test_engine_scores_a_pack_with_three_roles(tmp_path: Path, pack_copy: Path) 
 def test_too_many_gate_branches_fall_back_to_a_bound_that_still_caps_confidence(
     pack_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from roleadvisor import engine
+    from roleadvisor import scoring
 
-    exact = engine.tables(load_pack(pack_copy)).best_margin
-    monkeypatch.setattr(engine, "MAX_GATE_BRANCHES", 1)
-    loose_pack = load_pack(pack_copy)  # a new pack object, so its tables are built afresh
-    loose = engine.tables(loose_pack).best_margin
+    exact = scoring.scorer_for(load_pack(pack_copy)).best_margin
+    monkeypatch.setattr(scoring, "MAX_GATE_BRANCHES", 1)
+    loose_pack = load_pack(pack_copy)  # a new pack object, so its scorer is built afresh
+    loose = scoring.scorer_for(loose_pack).best_margin
     assert all(b >= a for a, b in zip(exact, loose, strict=True)) and loose != exact
     for persona in (STUDENT_PORTFOLIO, OWNS_RELIABLE_SYSTEMS, TORN_BETWEEN_APPS_AND_PLATFORMS):
         assert 0.0 <= score_answers(loose_pack, persona).recommendation.confidence <= 1.0

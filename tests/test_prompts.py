@@ -17,7 +17,7 @@ from keys import CTRL_C, CTRL_D, DOWN, ENTER, FIRST_CHOICES, SPACE, UP
 from roleadvisor.engine import missing_questions, score_answers
 from roleadvisor.errors import Cancelled
 from roleadvisor.loader import load_pack
-from roleadvisor.pack import Answers, Pack
+from roleadvisor.pack import ChosenAnswers, Pack
 from roleadvisor.prompts import checkbox_validator, run_quiz
 
 STUDENT_RUN = tuple(FIRST_CHOICES)  # the prompts of a student's run, in order
@@ -42,7 +42,7 @@ class SizedPlainTextOutput(PlainTextOutput):
 
 
 def answer_quiz(
-    pack: Pack, keys: str, preanswered: Answers | None = None, screen: io.StringIO | None = None, columns: int = 80
+    pack: Pack, keys: str, preanswered: ChosenAnswers | None = None, screen: io.StringIO | None = None, columns: int = 80
 ) -> dict[str, tuple[str, ...]]:
     """Run the quiz on these key presses; what it draws goes to `screen` as plain text, if given."""
     output: Output = SizedPlainTextOutput(screen, columns) if screen is not None else DummyOutput()
@@ -53,7 +53,7 @@ def answer_quiz(
             return run_quiz(pack, preanswered or {})
 
 
-def screen_after(pack: Pack, keys: str, preanswered: Answers | None = None, columns: int = 80) -> str:
+def screen_after(pack: Pack, keys: str, preanswered: ChosenAnswers | None = None, columns: int = 80) -> str:
     """The plain text the quiz has drawn by the time these keys run out (it then cancels)."""
     screen = io.StringIO()
     with pytest.raises(Cancelled):
@@ -85,7 +85,7 @@ def go_back(pack: Pack, question_id: str, from_choice: int = 0) -> str:
     return DOWN * (len(question.choices) - from_choice) + ENTER
 
 
-def change_in_review(pack: Pack, answers: Answers, question_id: str) -> str:
+def change_in_review(pack: Pack, answers: ChosenAnswers, question_id: str) -> str:
     """Keys that pick "Change: <question>" on the review screen (after Confirm and a separator)."""
     shown = [q.id for q in pack.questions if q.id in answers]
     return DOWN * (shown.index(question_id) + 1) + ENTER

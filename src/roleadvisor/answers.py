@@ -1,4 +1,4 @@
-"""Answers from flags, files and rows -> validated answer sets (question id -> choice ids)."""
+"""ChosenAnswers from flags, files and rows -> validated answer sets (question id -> choice ids)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from roleadvisor.datafile import read_data_file
 from roleadvisor.errors import AnswerError
-from roleadvisor.pack import Answers, Pack, Question
+from roleadvisor.pack import ChosenAnswers, Pack, Question
 
 
 def parse_answer_flag(text: str) -> tuple[str, tuple[str, ...]]:
@@ -45,14 +45,13 @@ def as_choices(value: object, where: str) -> tuple[str, ...]:
 
 
 def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tuple[str, ...]:
-    """Validate one answer against its question; return it in the question's choice order."""
+    """Validate one answer, read as a set of choices (order and repeats do not matter); return it in the
+    question's choice order."""
     valid = question.choice_ids
     for choice in choices:
         if choice not in valid:
             raise AnswerError(f"{where}: unknown choice {choice!r} for '{question.id}' (choices: {', '.join(valid)})")
-    if len(set(choices)) != len(choices):
-        raise AnswerError(f"{where}: '{question.id}' lists a choice twice")
-    count = len(choices)
+    count = len(set(choices))
     if not question.multiple and count != 1:
         raise AnswerError(f"{where}: '{question.id}' takes exactly one choice (choices: {', '.join(valid)})")
     if question.multiple and not question.min_choices <= count <= question.max_choices:
@@ -75,7 +74,7 @@ def validate_answers(pack: Pack, raw: Mapping[str, object], source: str) -> dict
 
 
 def collect_answers(pack: Pack, answers_file: Path | None, flags: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Answers from an answers file, then `--answer` flags, which override the file."""
+    """ChosenAnswers from an answers file, then `--answer` flags, which override the file."""
     answers: dict[str, tuple[str, ...]] = {}
     if answers_file is not None:
         answers.update(validate_answers(pack, read_answers_file(answers_file), str(answers_file)))
@@ -85,8 +84,8 @@ def collect_answers(pack: Pack, answers_file: Path | None, flags: Iterable[str])
     return answers
 
 
-def plain_answers(pack: Pack, answers: Answers) -> dict[str, str | list[str]]:
-    """Answers in file/JSON shape: a choice id for single questions, a list for multi-select."""
+def plain_answers(pack: Pack, answers: ChosenAnswers) -> dict[str, str | list[str]]:
+    """ChosenAnswers in file/JSON shape: a choice id for single questions, a list for multi-select."""
     plain: dict[str, str | list[str]] = {}
     for question in pack.questions:
         if question.id in answers:
@@ -95,7 +94,7 @@ def plain_answers(pack: Pack, answers: Answers) -> dict[str, str | list[str]]:
     return plain
 
 
-def answers_file_text(pack: Pack, answers: Answers, path: Path) -> str:
+def answers_file_text(pack: Pack, answers: ChosenAnswers, path: Path) -> str:
     """The text `--save-answers` writes: JSON for .json, YAML otherwise; replayable with --answers-file."""
     plain = plain_answers(pack, answers)
     if path.suffix.lower() == ".json":

@@ -1,8 +1,8 @@
 """Pack analysis for rule authors: errors, reachability and the outcome map of a content pack.
 
 Only `check_pack` reads pack folders; the analysis is a function of a Pack. Scoring stays the
-engine's: answers become points from `engine.tables`, winners come from `pick_role`, labels from
-`confidence_for` and `label_for`, courses from `first_rule`.
+scorer's (scoring.py), the one the quiz and batch run: answers become points from its tables, and winners,
+labels, courses and roadmaps come from its `pick`, `strength` and `steps`.
 
 Counting is exact where it can be. The questions that `when` conditions and course rules read
 are enumerated ("fixed" answers, one branch per combination); every other question adds its
@@ -25,28 +25,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from roleadvisor import parsed_pack
-from roleadvisor.engine import (
-    answer_conditions,
-    answer_options,
-    best_gain,
-    condition_holds,
-    condition_questions,
-    confidence_for,
-    describe_condition,
-    first_rule,
-    is_visible,
-    label_for,
-    pick_role,
-    tables,
-)
+from roleadvisor.conditions import answer_tests, describe, holds, questions_read
 from roleadvisor.loader import PackReading, Problem, read_pack, read_pack_files
-from roleadvisor.pack import (
-    ConfidenceLabel,
-    Course,
-    Pack,
-    Question,
-    Rule,
-)
+from roleadvisor.pack import ConfidenceLabel, Course, Pack, Question, Rule
+from roleadvisor.scoring import answer_options, best_gain, scorer_for
 
 # Beyond these sizes the exact count gives way to a sample.
 MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions read
@@ -170,7 +152,7 @@ def analyse(reading: PackReading, sample_size: int = 20_000, seed: int = 0) -> P
 
 @dataclass(frozen=True, slots=True)
 class _Class:
-    """Answers to a fixed question that every condition treats alike (they hold the same choices it tests)."""
+    """ChosenAnswers to a fixed question that every condition treats alike (they hold the same choices it tests)."""
 
     key: int  # its position among the question's classes
     answer: tuple[str, ...]  # one of them, to evaluate conditions with
@@ -216,7 +198,7 @@ def _tested_choices(pack: Pack) -> dict[str, list[tuple[str, ...]]]:
     tested: dict[str, list[tuple[str, ...]]] = {}
     whens = [q.when for q in pack.questions] + [rule.when for rule in pack.course_rules + pack.roadmap_rules]
     for when in whens:
-        for atom in answer_conditions(when) if when is not None else ():
+        for atom in answer_tests(when) if when is not None else ():
             tested.setdefault(atom.question, [])
             if atom.choices not in tested[atom.question]:
                 tested[atom.question].append(atom.choices)
@@ -260,7 +242,7 @@ class _Space:
 
     def __init__(self, pack: Pack) -> None:
         self.pack = pack
-        self.tables = tables(pack)
+        self.scorer = scorer_for(pack)
         self.roles = len(pack.roles)
         self.zero: Scores = (0,) * (self.roles - 1)
         self.tested = _tested_choices(pack)
@@ -303,7 +285,7 @@ class _Space:
                 continue
             grown: list[dict[str, _Class]] = []
             for classes in partial:
-                if not is_visible(question, _class_answers(classes)):
+                if not _shown(question, _class_answers(classes)):
                     grown.append(classes)
                     continue
                 if len(grown) + len(self._classes[question.id]) > MAX_BRANCHES:
@@ -314,13 +296,13 @@ class _Space:
 
     def _branch(self, classes: dict[str, _Class]) -> _Branch:
         answers = _class_answers(classes)
-        shown = tuple(q.id for q in self.pack.questions if q.id in classes or (q.id not in self.fixed and is_visible(q, answers)))
+        shown = tuple(q.id for q in self.pack.questions if q.id in classes or (q.id not in self.fixed and _shown(q, answers)))
         size = math.prod(sum(classes[q].counts.values()) if q in classes else option_count(self.question(q)) for q in shown)
         return _Branch(answers, classes, shown, size)
 
     def option_scores(self, question_id: str, option: Iterable[str]) -> Scores:
         points = [0] * self.roles
-        vectors = self.tables.vectors[question_id]
+        vectors = self.scorer.vectors[question_id]
         for choice_id in option:
             for role, value in enumerate(vectors[choice_id]):
                 points[role] += value
@@ -354,8 +336,8 @@ class _Space:
     def verdict(self, scores: Scores) -> _Verdict:
         if scores not in self._verdicts:
             totals = (0, *scores)
-            role = pick_role(self.pack, totals)
-            label = label_for(self.pack, confidence_for(self.pack, role, totals))
+            role = self.scorer.pick(totals)
+            label = self.scorer.strength(role, totals)[1]
             leads = tuple(totals[r] - max((t for o, t in enumerate(totals) if o != r), default=totals[r]) for r in range(self.roles))
             tie = self.roles > 1 and leads[role] == 0
             self._verdicts[scores] = _Verdict(role, label, tie, leads)
@@ -365,9 +347,7 @@ class _Space:
         """The course and roadmap the rules pick for a branch and a recommended role."""
         key = (branch_index, role)
         if key not in self._courses:
-            answers = self.branches[branch_index].answers
-            role_id = self.tables.role_ids[role]
-            self._courses[key] = (first_rule(self.pack.course_rules, answers, role_id), first_rule(self.pack.roadmap_rules, answers, role_id))
+            self._courses[key] = self.scorer.steps(self.branches[branch_index].answers, self.scorer.role_ids[role])
         return self._courses[key]
 
     # Which answer sets one changed answer can move
@@ -410,7 +390,7 @@ class _Space:
         swayed = {question_id}
         for question in self.pack.questions:
             if question.id in self.fixed and question.when is not None:
-                if swayed & set(condition_questions(question.when)):
+                if swayed & set(questions_read(question.when)):
                     swayed.add(question.id)
         return swayed
 
@@ -438,6 +418,10 @@ class _Space:
             if any(self.verdict(_add(kept, extra)).role != winner for extra in change.revealed[index]):
                 return True
         return False
+
+
+def _shown(question: Question, answers: Mapping[str, tuple[str, ...]]) -> bool:
+    return question.when is None or holds(question.when, answers)
 
 
 def _class_answers(classes: Mapping[str, _Class]) -> dict[str, tuple[str, ...]]:
@@ -575,7 +559,7 @@ def _branch_margin_bound(space: _Space, branch: _Branch, role: int, other: int) 
     for question_id in branch.shown:
         fixed = branch.classes.get(question_id)
         if fixed is None:
-            total += best_gain(space.question(question_id), space.tables.vectors[question_id], role, other)
+            total += best_gain(space.question(question_id), space.scorer.vectors[question_id], role, other)
         else:
             total += max(_margin(scores, role, other) for scores in fixed.counts)
     return total
@@ -588,7 +572,7 @@ def _margin(scores: Scores, role: int, other: int) -> int:
 
 def _may_win(space: _Space, branch: _Branch, role: int) -> bool:
     """Whether the weights let the role win in this branch: exact for two roles, an upper bound beyond."""
-    tie_order = space.tables.tie_order
+    tie_order = space.scorer.tie_order
     for other in range(space.roles):
         needed = 0 if tie_order.index(role) < tie_order.index(other) else 1
         if other != role and _branch_margin_bound(space, branch, role, other) < needed:
@@ -655,7 +639,7 @@ def _idle_parts(space: _Space, tally: _Tally) -> list[str]:
     notes = [f"Confidence label '{label.label}' is never given." for label in _distinct_labels(space.pack) if not tally.labels[label.label]]
     if sum(1 for count in tally.roles.values() if count) < 2:
         return notes  # with one role always recommended, no answer matters; the error says why
-    read_by_rules = {atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in answer_conditions(rule.when)}
+    read_by_rules = {atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in answer_tests(rule.when)}
     idle = [
         q.id
         for q in space.pack.questions
@@ -669,8 +653,8 @@ def _idle_parts(space: _Space, tally: _Tally) -> list[str]:
 def _question_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
     reach, errors = [], []
     for i, question in enumerate(space.pack.questions):
-        shown = any(is_visible(question, branch.answers) for branch in space.branches)
-        why = "" if shown or question.when is None else f"its condition never holds: {describe_condition(question.when)}"
+        shown = any(_shown(question, branch.answers) for branch in space.branches)
+        why = "" if shown or question.when is None else f"its condition never holds: {describe(question.when)}"
         reach.append(Reach("question", question.id, shown, why))
         if not shown:
             errors.append(Problem("questions.yaml", f"questions[{i}].when", f"question '{question.id}' is never shown: {why}"))
@@ -727,7 +711,7 @@ def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule,
     errors: list[Problem] = []
     notes: list[str] = []
     rule_list, section = ("next_course", "courses") if kind == "course" else ("roadmap", "roadmaps")
-    chosen = _chosen_steps(space, tally, rules)
+    chosen = _chosen_steps(space, tally, kind)
     met = {target for target, count in (tally.courses if kind == "course" else tally.roadmaps).items() if count}
     for i, step in enumerate(steps):
         if step.id not in chosen:
@@ -740,7 +724,7 @@ def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule,
         else:
             reach.append(Reach(kind, step.id, True))
     if rules and None in chosen:
-        errors.append(Problem("courses.yaml", rule_list, _gap_message(space, tally, rules, kind)))
+        errors.append(Problem("courses.yaml", rule_list, _gap_message(space, tally, kind)))
     elif not rules and kind == "course":
         errors.append(Problem("courses.yaml", rule_list, "no rules, so no answer set gets a course"))
     return reach, errors, notes
@@ -753,8 +737,14 @@ def _possible(tally: _Tally) -> Iterator[tuple[int, int]]:
             yield index, role
 
 
-def _chosen_steps(space: _Space, tally: _Tally, rules: tuple[Rule, ...]) -> set[str | None]:
-    return {first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(tally)}
+def _chosen_step(space: _Space, kind: str, index: int, role: int) -> str | None:
+    """The course (or roadmap) the scorer picks for a branch and a recommended role."""
+    course, roadmap = space.steps(index, role)
+    return course if kind == "course" else roadmap
+
+
+def _chosen_steps(space: _Space, tally: _Tally, kind: str) -> set[str | None]:
+    return {_chosen_step(space, kind, index, role) for index, role in _possible(tally)}
 
 
 def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rule_list: str, target: str) -> str:
@@ -765,18 +755,16 @@ def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rul
     for i in naming:
         when = rules[i].when
         if when is not None and not any(
-            condition_holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(tally)
+            holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(tally)
         ):
-            reasons.append(f"{rule_list}[{i}] never holds: {describe_condition(when)}")
+            reasons.append(f"{rule_list}[{i}] never holds: {describe(when)}")
         else:
             reasons.append(f"{rule_list}[{i}] holds only where an earlier rule already holds")
     return "; ".join(reasons)
 
 
-def _gap_message(space: _Space, tally: _Tally, rules: tuple[Rule, ...], kind: str) -> str:
-    example = next(
-        (index, role) for index, role in _possible(tally) if first_rule(rules, space.branches[index].answers, space.pack.role_ids[role]) is None
-    )
+def _gap_message(space: _Space, tally: _Tally, kind: str) -> str:
+    example = next((index, role) for index, role in _possible(tally) if _chosen_step(space, kind, index, role) is None)
     answers = ", ".join(f"{q}={','.join(option)}" for q, option in space.branches[example[0]].answers.items())
     situation = f"{answers}, recommended {space.pack.role_ids[example[1]]}" if answers else f"recommended {space.pack.role_ids[example[1]]}"
     counts = tally.courses if kind == "course" else tally.roadmaps

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Union
 
 # An answer set: question id -> the chosen choice ids (one for a single-choice question).
-Answers = Mapping[str, tuple[str, ...]]
+ChosenAnswers = Mapping[str, tuple[str, ...]]
 
 
 class Item(NamedTuple):

@@ -26,7 +26,7 @@ from questionary.prompts.common import InquirerControl
 
 from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
-from roleadvisor.pack import Answers, Pack, Question
+from roleadvisor.pack import ChosenAnswers, Pack, Question
 
 BACK_LABEL = "← Back"
 CONFIRM_LABEL = "Confirm and score"
@@ -76,7 +76,7 @@ def prompts_on_terminal() -> Iterator[None]:
 
 
 def record_answer(
-    pack: Pack, answers: Answers, question: Question, choices: tuple[str, ...]
+    pack: Pack, answers: ChosenAnswers, question: Question, choices: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
     """Set one answer, dropping answers to questions that the change hides."""
     shown_before = {q.id for q in shown_questions(pack, answers)}
@@ -85,7 +85,7 @@ def record_answer(
     return {question_id: chosen for question_id, chosen in updated.items() if question_id not in hidden_now}
 
 
-def ask_in_order(pack: Pack, answers: Answers, skip: set[str]) -> dict[str, tuple[str, ...]]:
+def ask_in_order(pack: Pack, answers: ChosenAnswers, skip: set[str]) -> dict[str, tuple[str, ...]]:
     """The first pass: each shown question not in `skip`, with a back step to the one before."""
     current = dict(answers)
     position = 0
@@ -102,7 +102,7 @@ def ask_in_order(pack: Pack, answers: Answers, skip: set[str]) -> dict[str, tupl
             position += 1
 
 
-def ask_missing(pack: Pack, answers: Answers) -> dict[str, tuple[str, ...]]:
+def ask_missing(pack: Pack, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
     """Ask the shown questions that have no answer (those a changed answer just revealed)."""
     current = dict(answers)
     while missing := missing_questions(pack, current):
@@ -113,7 +113,7 @@ def ask_missing(pack: Pack, answers: Answers) -> dict[str, tuple[str, ...]]:
     return current
 
 
-def review(pack: Pack, answers: Answers) -> dict[str, tuple[str, ...]]:
+def review(pack: Pack, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
     """List the answers; confirm them, or change one (and answer what the change reveals)."""
     current = ask_missing(pack, answers)
     while True:
@@ -136,7 +136,7 @@ def pack_question(pack: Pack, question_id: str) -> Question:
 # One prompt per question
 
 
-def ask_question(pack: Pack, question: Question, answers: Answers, can_go_back: bool) -> Reply:
+def ask_question(pack: Pack, question: Question, answers: ChosenAnswers, can_go_back: bool) -> Reply:
     """Ask one question, its current answer preselected; Step.BACK if the person went back."""
     shown = shown_questions(pack, answers)
     progress = f"[{shown.index(question) + 1}/{len(shown)}]"
@@ -325,7 +325,7 @@ def wrap_line(line: StyleAndTextTuples, width: int, indent: str) -> StyleAndText
 # The review screen
 
 
-def ask_review(pack: Pack, answers: Answers) -> str | Step:
+def ask_review(pack: Pack, answers: ChosenAnswers) -> str | Step:
     """Print the answers; return Step.CONFIRM or the id of the question to change."""
     shown = shown_questions(pack, answers)
     width = screen_width()

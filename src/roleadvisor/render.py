@@ -417,8 +417,8 @@ def batch_progress(total_bytes: int) -> Any:
     def shown() -> Iterator[Callable[[int], None]]:
         columns = (TextColumn("Scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
         # rich redirects stdout through the live display by default; batch's rows must reach stdout itself.
-        live = {"redirect_stdout": False, "redirect_stderr": False}
-        with Progress(*columns, console=Console(stderr=True), transient=True, **live) as bar:
+        stderr = Console(stderr=True)
+        with Progress(*columns, console=stderr, transient=True, redirect_stdout=False, redirect_stderr=False) as bar:
             task = bar.add_task("Scoring", total=total_bytes)
             yield lambda n: bar.advance(task, n)
 

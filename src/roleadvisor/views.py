@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from roleadvisor.answers import plain_answers
-from roleadvisor.engine import Result, describe_condition
+from roleadvisor.conditions import describe
+from roleadvisor.engine import Result
 from roleadvisor.pack import Course, Item, Pack, Question
 
 SECTIONS = ("factors", "skills", "tools", "projects")
@@ -98,7 +99,7 @@ def _question(q: Question) -> dict[str, Any]:
         "multiple": q.multiple,
         "min": q.min_choices,
         "max": q.max_choices,
-        "asked_when": describe_condition(q.when) if q.when is not None else None,
+        "asked_when": describe(q.when) if q.when is not None else None,
         "choices": [{"id": c.id, "label": c.label} for c in q.choices],
     }
 

@@ -1,0 +1,448 @@
+"""Reading batch input: CSV or JSONL rows as raw answer mappings, with their row numbers and carried columns.
+
+A reader yields one `InputRow` per row with content, in input order, reading a line at a time (memory does not
+grow with the row count). It checks only what reading can see: the header, the row's width, bytes that are not
+UTF-8, JSON that no writer may emit. Whether the answers are valid is the scorer's business.
+
+Row numbers are what a spreadsheet or an editor shows: in a CSV the header is row 1, in JSONL each line is a
+row. Input that cannot be read at all raises InputFileError: a header that is not UTF-8 or names no question,
+a CSV quote never closed (the rest of the file would be one cell), a first JSONL line that is not an object.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import itertools
+import json
+import math
+import operator
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+from roleadvisor.errors import InputFileError
+from roleadvisor.files import open_input
+
+CSV_SUFFIXES = (".csv",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+NOT_UTF8 = "not UTF-8 text (save the file as UTF-8; it may be Latin-1 / Windows-1252)"
+
+Carried = Any  # a sequence aligned with the carried column names (CSV input) or a dict (JSONL input)
+
+
+class InputRow(NamedTuple):
+    """One row as read: its number, its carried cells, its raw answers (question id -> value) and reading problems.
+
+    `answers` is None when the row cannot be read at all (its problems say why); `refused` names the fields whose
+    values reading refused (their problems say why), so they are not also reported as unanswered.
+    """
+
+    number: int
+    carried: Carried
+    answers: Mapping[str, object] | None
+    problems: tuple[str, ...] = ()
+    refused: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class ReadNotes:
+    """What reading noticed, for the summary: result columns found in the input (replaced by the results)."""
+
+    replaced: dict[str, None] = field(default_factory=dict)
+
+
+class InputRows(NamedTuple):
+    """What a reader gives: the carried column names (None for JSONL, where each object carries its own), the
+    question columns the input lacks, the rows, and what reading them noticed."""
+
+    columns: list[str] | None
+    absent: tuple[str, ...]
+    rows: Iterator[InputRow]
+    notes: ReadNotes
+
+
+# CSV
+
+
+class CsvLayout:
+    """Where each question's answer sits in a CSV row, and which columns are carried through."""
+
+    def __init__(self, header: list[str], name: str, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> None:
+        names = [cell.strip() for cell in header]
+        positions: dict[str, int] = {}
+        for index, column in enumerate(names):
+            if column in question_ids:
+                if column in positions:
+                    raise InputFileError(f"{name}: the header names the column '{column}' twice")
+                positions[column] = index
+        if not positions:
+            hint = _header_hint(names, set(question_ids))
+            raise InputFileError(f"{name}: the header row names no question (expected columns named: {', '.join(question_ids)}){hint}")
+        # Result columns in the input (a batch output read again) are replaced, not repeated.
+        dropped = set(question_ids) | set(result_columns)
+        carried = [i for i, column in enumerate(names) if column not in dropped]
+        self.width = len(header)
+        self.carried_names = [header[i] for i in carried]
+        self.replaced = dict.fromkeys(column for column in names if column in result_columns)
+        self.carried_cells = _cells_at(carried)
+        self.question_columns = tuple(positions)
+        self.answer_cells = _cells_at(list(positions.values()))
+        self.absent = tuple(q for q in question_ids if q not in positions)
+
+    def answers(self, row: list[str]) -> dict[str, object]:
+        return dict(zip(self.question_columns, self.answer_cells(row), strict=True))
+
+    def fitted(self, row: list[str], number: int) -> tuple[list[str], tuple[str, ...]]:
+        """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
+        if len(row) < self.width:
+            return row + [""] * (self.width - len(row)), ()
+        if any(cell.strip() for cell in row[self.width :]):
+            return row[: self.width], (f"row {number}: {len(row)} cells, but the header has {self.width} columns",)
+        return row[: self.width], ()
+
+
+def read_csv(source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> InputRows:
+    """The carried column names and the rows. A header that cannot be used raises InputFileError."""
+    reader = csv.reader(source.lines)
+    try:
+        number, header = _header(reader, source.name)
+    except csv.Error as error:
+        raise _unreadable(source.name, reader.line_num + 1, error) from None
+    if source.decoded.ended:
+        raise _unclosed_quote(source.name, number)
+    if source.decoded.undecodable:
+        raise InputFileError(f"{source.name}: row {number}: {NOT_UTF8}")
+    layout = CsvLayout(header, source.name, question_ids, result_columns)
+    notes = ReadNotes(layout.replaced)
+    return InputRows(layout.carried_names, layout.absent, _csv_rows(reader, layout, source, number + 1), notes)
+
+
+def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
+    """The first row with content, and its row number."""
+    for number, row in enumerate(reader, start=1):
+        if any(cell.strip() for cell in row):
+            return number, row
+    raise InputFileError(f"{name}: no header row (expected a first row of question ids)")
+
+
+def _csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, first: int) -> Iterator[InputRow]:
+    number = first - 1
+    width = layout.width
+    decoded = source.decoded
+    try:
+        for number, row in enumerate(reader, start=first):
+            if decoded.ended:
+                raise _unclosed_quote(source.name, number)
+            if len(row) != width:
+                row, problems = layout.fitted(row, number)
+            else:
+                problems = ()
+            if not any(cell.strip() for cell in row):
+                continue  # a row with no content at all (a blank line, or only separators)
+            if decoded.undecodable:
+                decoded.undecodable = False
+                yield InputRow(number, layout.carried_cells(_without_bad_bytes(row)), None, (f"row {number}: {NOT_UTF8}",))
+                continue
+            yield InputRow(number, layout.carried_cells(row), layout.answers(row), problems)
+    except csv.Error as error:
+        raise _unreadable(source.name, number + 1, error) from None
+
+
+def _header_hint(names: list[str], question_ids: set[str]) -> str:
+    """Why a header might name no question: another separator, or ids in the wrong case."""
+    if len(names) == 1 and ";" in names[0] and "," not in names[0]:
+        return "; the file seems semicolon-separated, but batch expects commas"
+    wrong_case = [column for column in names if column.lower() in question_ids]
+    if wrong_case:
+        return f"; question ids are lower-case (the header has {', '.join(wrong_case)})"
+    return ""
+
+
+def _cells_at(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A fast picker of the cells at `positions` (itemgetter returns a bare value for one position)."""
+    if not positions:
+        return lambda row: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*positions)
+
+
+def _unreadable(name: str, row: int, error: csv.Error) -> InputFileError:
+    # A quote never closed reads the rest of the file into one cell: in a long file, that cell outgrows the limit.
+    too_long = str(error).startswith("field larger than field limit")
+    hint = '; perhaps a quote (") opened here is never closed' if too_long else ""
+    return InputFileError(f"{name}: row {row}: cannot read CSV ({error}){hint}")
+
+
+def _unclosed_quote(name: str, row: int) -> InputFileError:
+    # Only the end of the input completed the row, so every line after the quote was read into one cell.
+    return InputFileError(
+        f'{name}: row {row}: a quote (") opened here is never closed, so the rest of the file reads as one cell; '
+        'stopped rather than drop those rows (close the quote, or write a quote inside a cell as "")'
+    )
+
+
+# Text decoded from bytes that are not UTF-8 holds lone surrogates in their place (errors="surrogateescape").
+_BAD_BYTES = re.compile("[\udc80-\udcff]")
+
+
+def _without_bad_bytes(cells: list[str]) -> list[str]:
+    """The cells, those holding bytes that are not UTF-8 left empty: their text would be a guess."""
+    return ["" if _BAD_BYTES.search(cell) else cell for cell in cells]
+
+
+# JSONL
+
+
+def read_jsonl(source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> InputRows:
+    """No fixed columns (each object carries its own), and the rows."""
+    notes = ReadNotes()
+    return InputRows(None, (), _jsonl_rows(source, question_ids, result_columns, notes), notes)
+
+
+def _jsonl_rows(source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...], notes: ReadNotes) -> Iterator[InputRow]:
+    """The rows; result columns found in the objects are noted as replaced."""
+    dropped = set(question_ids) | set(result_columns)
+    parser = StrictJson()
+    first = True
+    for number, line in enumerate(source.lines, start=1):
+        if not line.strip():
+            continue
+        undecodable, source.decoded.undecodable = source.decoded.undecodable, False
+        record = _json_object(parser, line, number, source.name, first, undecodable)
+        first = False
+        if isinstance(record, str):
+            yield InputRow(number, {}, None, (record,))
+            continue
+        problems = parser.problems(record, number)
+        unusable = {key for key, _ in problems}
+        if undecodable:
+            unusable.update(key for key, value in record.items() if _holds_bad_bytes(key, value))
+        usable = {key: value for key, value in record.items() if key not in unusable} if unusable else record
+        carried = {key: value for key, value in usable.items() if key not in dropped}
+        notes.replaced.update((key, None) for key in record if key in result_columns)
+        if undecodable:
+            yield InputRow(number, carried, None, (f"row {number}: {NOT_UTF8}",))
+            continue
+        yield InputRow(number, carried, usable, tuple(message for _, message in problems), frozenset(unusable))
+
+
+def _holds_bad_bytes(key: str, value: object) -> bool:
+    return bool(_BAD_BYTES.search(key) or _BAD_BYTES.search(json.dumps(value, ensure_ascii=False)))
+
+
+def _json_object(
+    parser: StrictJson, line: str, number: int, name: str, first: bool, undecodable: bool
+) -> dict[str, object] | str:
+    """The answers object on one line, or an error text for its row.
+
+    A first line that is not a JSON object means the input is not JSON Lines at all (a JSON array,
+    a pretty-printed object, another encoding): that is fatal. A bad line later is one bad row.
+    """
+    try:
+        record = parser.parse(line)
+        if isinstance(record, dict):
+            return record
+        problem = f"expected a JSON object, got {_json_kind(record)}"
+    except json.JSONDecodeError as error:
+        problem = f"not valid JSON ({error.msg})"
+    except RecursionError:
+        problem = "not valid JSON (nesting too deep)"
+    if undecodable:  # bytes that are not UTF-8 are the likelier cause
+        problem = NOT_UTF8
+    if first:
+        expected = "" if undecodable else "; expected JSON Lines (one answers object per line)"
+        raise InputFileError(f"{name}: row {number}: {problem}{expected}")
+    return f"row {number}: {problem}"
+
+
+class Refused(NamedTuple):
+    """A JSON value batch refuses, left in its place so that the rest of the object stays usable."""
+
+    reason: str
+    duplicate_key: bool = False
+
+
+class StrictJson:
+    """JSON as batch reads it: what no JSON writer may emit becomes a Refused value, and `problems` names it.
+
+    Python's json keeps the last of two equal keys and reads NaN / Infinity; a number too large for a float
+    or with too many digits for int() would raise and lose the whole object.
+    """
+
+    def __init__(self) -> None:
+        self.refused = False  # the last object parsed holds a Refused value
+        self.decoder = json.JSONDecoder(
+            object_pairs_hook=self._object, parse_constant=self._constant, parse_float=self._float, parse_int=self._int
+        )
+
+    def parse(self, line: str) -> object:
+        self.refused = False
+        return self.decoder.decode(line)
+
+    def problems(self, record: dict[str, object], number: int) -> list[tuple[str, str]]:
+        """One problem per field of `record` holding a refused value, named after the field."""
+        if not self.refused:
+            return []
+        problems = []
+        for key, value in record.items():
+            refusal = _first_refusal(value)
+            if refusal is None:
+                continue
+            if not refusal.duplicate_key:
+                message = f"'{key}': {refusal.reason}"
+            else:
+                message = refusal.reason if refusal is value else f"{refusal.reason} (in '{key}')"
+            problems.append((key, f"row {number}: {message}"))
+        return problems
+
+    def _refuse(self, reason: str, duplicate_key: bool = False) -> Refused:
+        self.refused = True
+        return Refused(reason, duplicate_key)
+
+    def _object(self, pairs: list[tuple[str, object]]) -> dict[str, object]:
+        record = dict(pairs)
+        if len(record) < len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    record[key] = self._refuse(f"duplicate key '{key}'", duplicate_key=True)
+                seen.add(key)
+        return record
+
+    def _constant(self, constant: str) -> Refused:
+        return self._refuse(f"not valid JSON ({constant} is not a JSON number)")
+
+    def _float(self, text: str) -> float | Refused:
+        number = float(text)
+        return self._refuse(f"the number {text} is out of range") if math.isinf(number) else number
+
+    def _int(self, text: str) -> int | Refused:
+        try:
+            return int(text)
+        except ValueError:  # int() refuses a number of over 4300 digits
+            return self._refuse("a number has too many digits")
+
+
+def _first_refusal(value: object) -> Refused | None:
+    """A Refused value in `value`, however deep (a loop, not recursion: the nesting may be deep)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Refused):
+            return item
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "a list", str: "a string", bool: "true/false", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), type(value).__name__)
+
+
+# Opening the input
+
+
+class DecodedLines:
+    """A byte stream's lines as UTF-8 text with their line endings (the csv module wants them), read as asked for.
+
+    A byte order mark at the start is dropped (spreadsheet exports add one). A line that is not UTF-8 does not stop
+    the reading: its bad bytes become lone surrogates (see _BAD_BYTES) and `undecodable` turns true, for the reader
+    to make the row holding it an error and set it back. `ended` turns true once the last line has been read.
+    Decoding line by line is as fast as a text wrapper.
+    """
+
+    def __init__(self, binary: Iterable[bytes]) -> None:
+        self.undecodable = False
+        self.ended = False
+        self.lines = self._decoded(iter(binary))
+
+    def _decoded(self, binary: Iterator[bytes]) -> Iterator[str]:
+        for first in binary:
+            yield self._text(first).removeprefix("\ufeff")
+            break
+        for line in binary:
+            try:
+                text = line.decode()
+            except UnicodeDecodeError:
+                text = self._text(line)
+            yield text
+        self.ended = True
+
+    def _text(self, line: bytes) -> str:
+        try:
+            return line.decode()
+        except UnicodeDecodeError:
+            self.undecodable = True
+            return line.decode(errors="surrogateescape")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An opened input: its name for messages, its kind, its text lines (and their decoding), its bytes for progress."""
+
+    name: str
+    kind: str
+    lines: Iterator[str]
+    decoded: DecodedLines
+    binary: IO[bytes] | None = None
+    size: int | None = None
+
+
+def kind_for(path: Path) -> str:
+    kind = kind_of_suffix(path)
+    if kind is not None:
+        return kind
+    suffix = path.suffix.lower()
+    known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
+    named = f"the extension {suffix!r}" if suffix else "a name without an extension"
+    raise InputFileError(f"{path}: cannot tell the format from {named} (expected {known}, or - for stdin)")
+
+
+def kind_of_suffix(path: Path) -> str | None:
+    """The kind (csv or jsonl) the file's extension names; None for any other extension."""
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    return None
+
+
+def sniffed(lines: Iterator[str]) -> tuple[str, Iterator[str]]:
+    """The kind of a stream by its first non-blank character (`{` is JSONL), and the lines, none lost."""
+    seen = []
+    for line in lines:
+        seen.append(line)
+        if line.strip():
+            return ("jsonl" if line.lstrip().startswith("{") else "csv"), itertools.chain(seen, lines)
+    return "csv", iter(seen)
+
+
+@contextlib.contextmanager
+def opened(input_name: str) -> Iterator[Source]:
+    """The input by name: a CSV or JSONL file by its extension, or stdin (`-`) by its first character."""
+    if input_name == "-":
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is None:  # stdin replaced by a text stream: its text as bytes again
+            binary = (line.encode(errors="surrogateescape") for line in sys.stdin)
+        decoded = DecodedLines(binary)
+        kind, lines = sniffed(decoded.lines)
+        yield Source("stdin", kind, lines, decoded)
+        return
+    path = Path(input_name)
+    with open_input(path) as handle:
+        kind = kind_for(path)
+        decoded = DecodedLines(handle)
+        yield Source(str(path), kind, decoded.lines, decoded, handle, os.fstat(handle.fileno()).st_size)
+
+

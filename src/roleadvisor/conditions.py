@@ -1,0 +1,89 @@
+"""Conditions (`when:` in the pack): evaluate, compile, describe, and which questions they read.
+
+A condition is data (pack.AnswerIn, Recommended, AllOf, AnyOf, Not). `compile_condition` turns one
+into a closure once per pack; `holds` evaluates one directly (the same truth, for one-off use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Optional
+
+from roleadvisor.pack import AllOf, AnswerIn, AnyOf, ChosenAnswers, Condition, Not, Recommended
+
+# A compiled condition: (answers, recommended role or None) -> holds
+Test = Callable[[ChosenAnswers, Optional[str]], bool]
+
+
+def holds(condition: Condition, answers: ChosenAnswers, recommended: str | None = None) -> bool:
+    """Whether `condition` holds for these answers (and this recommended role, for course rules)."""
+    return compile_condition(condition)(answers, recommended)
+
+
+@lru_cache(maxsize=4096)
+def compile_condition(condition: Condition) -> Test:
+    """A condition as a closure over (answers, recommended role); conditions are values, so each compiles once."""
+    if isinstance(condition, AnswerIn):
+        question, wanted = condition.question, frozenset(condition.choices)
+        return lambda answers, role: not wanted.isdisjoint(answers.get(question, ()))
+    if isinstance(condition, Recommended):
+        expected = condition.role
+        return lambda answers, role: role == expected
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.condition)
+        return lambda answers, role: not inner(answers, role)
+    if isinstance(condition, (AllOf, AnyOf)):
+        return _compile_group(tuple(compile_condition(c) for c in condition.conditions), isinstance(condition, AllOf))
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def _compile_group(parts: tuple[Test, ...], every: bool) -> Test:
+    # Loops rather than all()/any() over a generator: no generator object per call (batch calls these per row).
+    if every:
+
+        def all_hold(answers: ChosenAnswers, role: str | None) -> bool:
+            for part in parts:
+                if not part(answers, role):
+                    return False
+            return True
+
+        return all_hold
+
+    def any_holds(answers: ChosenAnswers, role: str | None) -> bool:
+        for part in parts:
+            if part(answers, role):
+                return True
+        return False
+
+    return any_holds
+
+
+def describe(condition: Condition) -> str:
+    """A condition as one line of text."""
+    if isinstance(condition, AnswerIn):
+        return f"{condition.question} in [{', '.join(condition.choices)}]"
+    if isinstance(condition, Recommended):
+        return f"recommended {condition.role}"
+    if isinstance(condition, (AllOf, AnyOf)):
+        word = "all" if isinstance(condition, AllOf) else "any"
+        return f"{word} of ({'; '.join(describe(part) for part in condition.conditions)})"
+    if isinstance(condition, Not):
+        return f"not ({describe(condition.condition)})"
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def answer_tests(condition: Condition) -> Iterator[AnswerIn]:
+    """The answer tests (question in choices) a condition is made of."""
+    if isinstance(condition, AnswerIn):
+        yield condition
+    elif isinstance(condition, (AllOf, AnyOf)):
+        for part in condition.conditions:
+            yield from answer_tests(part)
+    elif isinstance(condition, Not):
+        yield from answer_tests(condition.condition)
+
+
+def questions_read(condition: Condition) -> Iterator[str]:
+    """The questions a condition reads."""
+    return (test.question for test in answer_tests(condition))

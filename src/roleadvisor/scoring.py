@@ -1,0 +1,387 @@
+"""The compiled scorer: a pack's scoring tables and rules, built once, run by the quiz, batch, check and the API.
+
+`scorer_for(pack)` compiles a pack into a `Scorer`: per question, each valid answer (a set of choices)
+with the points it gives each role; each `when` and course rule as a closure. Every decision the tool
+reports (which questions are shown, the totals, the winner and its tie-break, the confidence, the course
+and roadmap) is made here, once, for everyone. No I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from roleadvisor.answers import as_choices, check_answer, split_choices
+from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, questions_read
+from roleadvisor.errors import AnswerError
+from roleadvisor.pack import Pack, Question, Rule
+
+# A question's table holds at most this many valid answers; rarer ones are checked and summed when met.
+MAX_TABLE_SIZE = 50_000
+# Beyond this many combinations of gate answers, the best margin uses a looser (still valid) bound.
+MAX_GATE_BRANCHES = 10_000
+
+
+class ValidAnswer(NamedTuple):
+    """A validated answer: its choices in question order and the points it gives each role."""
+
+    choices: tuple[str, ...]
+    points: tuple[int, ...]
+
+
+class CompiledQuestion(NamedTuple):
+    """One question, compiled: when it is shown and what each valid answer is worth."""
+
+    question: Question
+    shown: Test | None
+    answers: Mapping[frozenset[str], ValidAnswer]
+    read_by_conditions: bool  # a `when` or a course rule reads this question's answer
+
+
+class Outcome(NamedTuple):
+    """What a complete answer set decides: the winner (a role index), totals, confidence, label, course, roadmap."""
+
+    winner: int
+    totals: tuple[int, ...]
+    confidence: float
+    label: str
+    course: str | None
+    roadmap: str | None
+
+
+class RowScore(NamedTuple):
+    """One row of raw answers, scored: its outcome, or why it has none.
+
+    `problems` name each answer that cannot be used; `missing` the shown questions left unanswered; `ignored` is
+    true when the row answers a question its other answers do not ask (that answer does not count).
+    """
+
+    outcome: Outcome | None
+    shown: ChosenAnswers
+    problems: tuple[str, ...]
+    missing: tuple[str, ...]
+    ignored: bool
+
+
+CompiledRules = tuple[tuple[Optional[Test], str], ...]
+# Choices in one text cell (a CSV cell, a string in a row mapping) are separated by this.
+MULTI_SEPARATOR = ";"
+# Distinct texts remembered per question, so that a column's usual spellings are validated once.
+MAX_REMEMBERED_TEXTS = 4_096
+_UNANSWERED = ValidAnswer((), ())
+
+
+class Scorer:
+    """A pack made ready for scoring: lookup tables and condition closures, built once per pack."""
+
+    def __init__(self, pack: Pack) -> None:
+        self.pack = pack
+        self.role_ids = pack.role_ids
+        self.vectors = _choice_vectors(pack)
+        self.zero_points = (0,) * len(self.role_ids)
+        self.tie_order = tuple(self.role_ids.index(role) for role in pack.tie_break)
+        read = set(_questions_read_by_conditions(pack))
+        self.questions = tuple(self._compile_question(q, q.id in read) for q in pack.questions)
+        self.by_id = {compiled.question.id: compiled for compiled in self.questions}
+        self.course_rules = _compile_rules(pack.course_rules)
+        self.roadmap_rules = _compile_rules(pack.roadmap_rules)
+        self.best_margin = tuple(max(0, _best_margin(self, role)) for role in range(len(self.role_ids)))
+        self._strengths: dict[tuple[int, int], tuple[float, str]] = {}
+        self._texts: dict[str, dict[str, ValidAnswer]] = {q.id: {} for q in pack.questions}
+
+    def _compile_question(self, question: Question, read: bool) -> CompiledQuestion:
+        shown = compile_condition(question.when) if question.when is not None else None
+        table = {}
+        for choices in itertools.islice(answer_options(question), MAX_TABLE_SIZE):
+            table[frozenset(choices)] = self._valid(question, choices)
+        return CompiledQuestion(question, shown, table, read)
+
+    def _valid(self, question: Question, choices: tuple[str, ...]) -> ValidAnswer:
+        vectors = self.vectors[question.id]
+        columns = zip(*(vectors[c] for c in choices), strict=True)
+        return ValidAnswer(choices, tuple(sum(column) for column in columns))
+
+    # Answers
+
+    def answer(self, question_id: str, choices: Iterable[str], where: str) -> ValidAnswer:
+        """One answer validated as a set of choices (order and repeats do not matter); AnswerError if invalid."""
+        compiled = self.by_id[question_id]
+        chosen = frozenset(choices)
+        known = compiled.answers.get(chosen)
+        if known is not None:
+            return known
+        ordered = check_answer(compiled.question, tuple(chosen), where)
+        return self._valid(compiled.question, ordered)
+
+    def raw_answer(self, question_id: str, value: object, where: str) -> ValidAnswer | None:
+        """A row's raw value validated: None when unanswered; AnswerError when it is not a valid answer.
+
+        A value is None, a text (one choice id, or several separated by ';'; blank is unanswered), true/false
+        (YAML's reading of yes/no), or a list of those. Order, spaces and repeats do not matter.
+        """
+        if type(value) is str:
+            remembered = self._texts[question_id]
+            known = remembered.get(value)
+            if known is None:
+                choices = split_choices(value, MULTI_SEPARATOR)
+                try:
+                    known = self.answer(question_id, choices, where) if choices else _UNANSWERED
+                except AnswerError as error:
+                    raise AnswerError(f"{error}{_separator_hint(self.by_id[question_id].question, choices)}") from None
+                if len(remembered) < MAX_REMEMBERED_TEXTS:
+                    remembered[value] = known
+            return known if known.choices else None
+        if value is None:
+            return None
+        choices = tuple(choice for choice in as_choices(value, f"{where}: '{question_id}'") if choice)
+        return self.answer(question_id, choices, where) if choices else None
+
+    def score_row(self, raw: Mapping[str, object], where: str) -> RowScore:
+        """Score one row of raw answers (question id -> value, as `raw_answer` reads them); never raises for bad
+        answers: each is named in `problems`. Answers to questions not shown are ignored."""
+        shown: dict[str, tuple[str, ...]] = {}
+        points = [self.zero_points]
+        problems: list[str] = []
+        missing: list[str] = []
+        ignored = False
+        for compiled in self.questions:
+            question_id = compiled.question.id
+            value = raw.get(question_id)
+            if compiled.shown is not None and not compiled.shown(shown, None):
+                ignored = ignored or not _is_blank(value)
+                continue
+            try:
+                answer = self.raw_answer(question_id, value, where)
+            except AnswerError as error:
+                problems.append(str(error))
+                continue
+            if answer is None:
+                missing.append(question_id)
+                continue
+            shown[question_id] = answer.choices
+            points.append(answer.points)
+        if problems or missing:
+            return RowScore(None, shown, tuple(problems), tuple(missing), ignored)
+        return RowScore(self.decide(shown, _sum_points(points)), shown, (), (), ignored)
+
+    def shown_answers(self, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
+        """The answers that count: those to questions shown, given the answers before them."""
+        kept: dict[str, tuple[str, ...]] = {}
+        for compiled in self.questions:
+            question_id = compiled.question.id
+            if question_id in answers and (compiled.shown is None or compiled.shown(kept, None)):
+                kept[question_id] = tuple(answers[question_id])
+        return kept
+
+    def missing(self, answers: ChosenAnswers) -> tuple[str, ...]:
+        """Ids of questions that would be shown but have no answer, in quiz order."""
+        kept: dict[str, tuple[str, ...]] = {}
+        missing = []
+        for compiled in self.questions:
+            if compiled.shown is not None and not compiled.shown(kept, None):
+                continue
+            question_id = compiled.question.id
+            if question_id in answers:
+                kept[question_id] = tuple(answers[question_id])
+            else:
+                missing.append(question_id)
+        return tuple(missing)
+
+    def shown_questions(self, answers: ChosenAnswers) -> list[Question]:
+        """The questions shown for these answers, in quiz order (a `when` reads only earlier answers)."""
+        kept = self.shown_answers(answers)
+        return [c.question for c in self.questions if c.shown is None or c.shown(kept, None)]
+
+    # Decisions
+
+    def totals(self, shown: ChosenAnswers) -> tuple[int, ...]:
+        """Each role's total over these (shown, valid) answers, in pack role order."""
+        return _sum_points([self.zero_points, *(self.answer(q, chosen, "").points for q, chosen in shown.items())])
+
+    def pick(self, totals: tuple[int, ...]) -> int:
+        """Index of the highest total; exact ties go to the role earliest in the tie-break order."""
+        top = max(totals)
+        for winner in self.tie_order:
+            if totals[winner] == top:
+                return winner
+        raise ValueError("tie-break order names no role")  # the loader makes the order name every role
+
+    def strength(self, winner: int, totals: tuple[int, ...]) -> tuple[float, str]:
+        """The confidence (the winning margin as a share of the largest margin the role could have) and its label."""
+        margin = 0
+        if len(totals) > 1:
+            ordered = sorted(totals)
+            margin = ordered[-1] - ordered[-2]
+        known = self._strengths.get((winner, margin))
+        if known is None:
+            best = self.best_margin[winner]
+            confidence = round(min(1.0, margin / best), 3) if margin > 0 and best > 0 else 0.0
+            known = (confidence, self.label(confidence))
+            if len(self._strengths) < 100_000:  # margins are bounded by the pack's points, but a pack may be large
+                self._strengths[(winner, margin)] = known
+        return known
+
+    def label(self, confidence: float) -> str:
+        labels = self.pack.confidence_labels
+        return next((entry.label for entry in labels if confidence >= entry.min_confidence), labels[-1].label)
+
+    def steps(self, shown: ChosenAnswers, role: str) -> tuple[str | None, str | None]:
+        """The next course and the roadmap the first rule that holds names, for these answers and this role."""
+        return first_target(self.course_rules, shown, role), first_target(self.roadmap_rules, shown, role)
+
+    def decide(self, shown: ChosenAnswers, totals: tuple[int, ...] | None = None) -> Outcome:
+        """Everything a complete set of shown answers decides (`totals` if already summed)."""
+        if totals is None:
+            totals = self.totals(shown)
+        winner = self.pick(totals)
+        confidence, label = self.strength(winner, totals)
+        course, roadmap = self.steps(shown, self.role_ids[winner])
+        return Outcome(winner, totals, confidence, label, course, roadmap)
+
+
+@lru_cache(maxsize=8)
+def scorer_for(pack: Pack) -> Scorer:
+    """The pack's scorer, compiled once per pack (a pack hashes by identity)."""
+    return Scorer(pack)
+
+
+def _separator_hint(question: Question, choices: tuple[str, ...]) -> str:
+    """A hint for a text like `rag_apps,evaluation`: valid choices separated the wrong way."""
+    for choice in choices:
+        parts = [part.strip() for part in choice.split(",")]
+        if len(parts) > 1 and all(part in question.choice_ids for part in parts):
+            return f" (separate choices with '{MULTI_SEPARATOR}' in a CSV cell)"
+    return ""
+
+
+def _is_blank(value: object) -> bool:
+    """An unanswered raw value: None, or a text with no choice in it."""
+    return value is None or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
+
+
+def _sum_points(points: list[tuple[int, ...]]) -> tuple[int, ...]:
+    # Every vector has one entry per role; strict=True would cost a third of this line in batch.
+    return tuple(map(sum, zip(*points, strict=False)))
+
+
+def first_target(rules: CompiledRules, answers: ChosenAnswers, role: str) -> str | None:
+    for holds, target in rules:
+        if holds is None or holds(answers, role):
+            return target
+    return None
+
+
+def _compile_rules(rules: Iterable[Rule]) -> CompiledRules:
+    return tuple((compile_condition(rule.when) if rule.when is not None else None, rule.target) for rule in rules)
+
+
+def _choice_vectors(pack: Pack) -> dict[str, dict[str, tuple[int, ...]]]:
+    """question id -> choice id -> points per role, in role order."""
+    index = {role_id: i for i, role_id in enumerate(pack.role_ids)}
+    vectors: dict[str, dict[str, tuple[int, ...]]] = {}
+    for question in pack.questions:
+        per_choice = {}
+        for choice in question.choices:
+            points = [0] * len(index)
+            for weight in choice.weights:
+                points[index[weight.role]] += weight.points
+            per_choice[choice.id] = tuple(points)
+        vectors[question.id] = per_choice
+    return vectors
+
+
+def _questions_read_by_conditions(pack: Pack) -> Iterator[str]:
+    whens = itertools.chain((q.when for q in pack.questions), (r.when for r in pack.course_rules + pack.roadmap_rules))
+    for when in whens:
+        if when is not None:
+            yield from questions_read(when)
+
+
+# The answer space
+
+
+def answer_options(question: Question) -> Iterator[tuple[str, ...]]:
+    """Every valid answer to a question (each choice, or each allowed set of choices), in choice order."""
+    if not question.multiple:
+        for choice_id in question.choice_ids:
+            yield (choice_id,)
+        return
+    for size in range(question.min_choices, question.max_choices + 1):
+        yield from itertools.combinations(question.choice_ids, size)
+
+
+def gate_question_ids(pack: Pack) -> tuple[str, ...]:
+    """Questions that some `when` condition reads, in quiz order."""
+    named: set[str] = set()
+    for question in pack.questions:
+        if question.when is not None:
+            named.update(questions_read(question.when))
+    return tuple(q.id for q in pack.questions if q.id in named)
+
+
+def gate_assignments(scorer: Scorer) -> Iterator[dict[str, tuple[str, ...]]]:
+    """Every combination of answers to the gate questions that are shown.
+
+    Fixing these fixes which questions are shown, so the rest can be reasoned about one question at a time.
+    """
+    gate_ids = set(gate_question_ids(scorer.pack))
+    gates = [c for c in scorer.questions if c.question.id in gate_ids]
+
+    def extend(position: int, assigned: dict[str, tuple[str, ...]]) -> Iterator[dict[str, tuple[str, ...]]]:
+        if position == len(gates):
+            yield dict(assigned)
+            return
+        compiled = gates[position]
+        if compiled.shown is not None and not compiled.shown(assigned, None):
+            yield from extend(position + 1, assigned)
+            return
+        for option in answer_options(compiled.question):
+            assigned[compiled.question.id] = option
+            yield from extend(position + 1, assigned)
+            del assigned[compiled.question.id]
+
+    yield from extend(0, {})
+
+
+def best_gain(question: Question, vectors: Mapping[str, tuple[int, ...]], role: int, other: int) -> int:
+    """The most a free answer to `question` can add to (role - other), never below what it must add."""
+    gains = sorted((vector[role] - vector[other] for vector in vectors.values()), reverse=True)
+    if not question.multiple:
+        return gains[0] if gains else 0
+    chosen = gains[: question.min_choices]
+    chosen += [g for g in gains[question.min_choices : question.max_choices] if g > 0]
+    return sum(chosen)
+
+
+def _best_margin(scorer: Scorer, role: int) -> int:
+    """Largest achievable (role - best other) total; exact for two roles, an upper bound beyond."""
+    others = [i for i in range(len(scorer.role_ids)) if i != role]
+    if not others:
+        return 0
+    branches = list(itertools.islice(gate_assignments(scorer), MAX_GATE_BRANCHES + 1))
+    questions = [c.question for c in scorer.questions]
+    if len(branches) > MAX_GATE_BRANCHES:
+        # Treating every question as free and shown can only overstate the best margin.
+        return margin_bound(scorer, {}, questions, role, others)
+    gate_ids = set(gate_question_ids(scorer.pack))
+    return max(
+        margin_bound(
+            scorer,
+            assigned,
+            [c.question for c in scorer.questions if c.question.id not in gate_ids and (c.shown is None or c.shown(assigned, None))],
+            role,
+            others,
+        )
+        for assigned in branches
+    )
+
+
+def margin_bound(scorer: Scorer, fixed_answers: ChosenAnswers, free: Iterable[Question], role: int, others: list[int]) -> int:
+    """With some answers fixed and the rest free: the most `role` can lead its closest rival by."""
+    fixed = scorer.totals(fixed_answers)
+    free = tuple(free)
+    return min(
+        fixed[role] - fixed[other] + sum(best_gain(q, scorer.vectors[q.id], role, other) for q in free) for other in others
+    )

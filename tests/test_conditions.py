@@ -1,0 +1,40 @@
+"""Conditions: evaluated, compiled and described the same way everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from roleadvisor.conditions import compile_condition, describe, holds, questions_read
+from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Not, Recommended
+
+
+def answers(**chosen: str | tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {q: (c,) if isinstance(c, str) else c for q, c in chosen.items()}
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        (AnswerIn("goal", ("own_systems", "undecided")), True),
+        (AnswerIn("goal", ("first_portfolio",)), False),
+        (AnswerIn("interests", ("evaluation",)), True),
+        (Not(AnswerIn("goal", ("undecided",))), False),
+        (AllOf((AnswerIn("goal", ("undecided",)), Recommended("engineer"))), True),
+        (AnyOf((AnswerIn("goal", ("own_systems",)), Recommended("developer"))), False),
+        (AnswerIn("production_experience", ("yes",)), False),
+    ],
+)
+def test_condition_holds_for_answers_and_recommended_role(condition, expected) -> None:
+    chosen = answers(goal="undecided", interests=("rag_apps", "evaluation"))
+    assert holds(condition, chosen, recommended="engineer") is expected
+    assert compile_condition(condition)(chosen, "engineer") is expected
+
+
+def test_a_condition_reads_every_question_it_names_once_per_test() -> None:
+    condition = AllOf((AnswerIn("goal", ("undecided",)), Not(AnyOf((AnswerIn("background", ("student",)), Recommended("engineer"))))))
+    assert list(questions_read(condition)) == ["goal", "background"]
+
+
+def test_a_condition_is_described_on_one_line() -> None:
+    condition = AllOf((AnswerIn("goal", ("undecided",)), Not(Recommended("engineer"))))
+    assert describe(condition) == "all of (goal in [undecided]; not (recommended engineer))"
