@@ -59,7 +59,6 @@ class RowScore(NamedTuple):
     """
 
     outcome: Outcome | None
-    shown: ChosenAnswers
     problems: tuple[str, ...]
     missing: tuple[str, ...]
     ignored: bool
@@ -70,7 +69,8 @@ CompiledRules = tuple[tuple[Optional[Test], str], ...]
 MULTI_SEPARATOR = ";"
 # Distinct texts remembered per question, so that a column's usual spellings are validated once.
 MAX_REMEMBERED_TEXTS = 4_096
-_UNANSWERED = ValidAnswer((), ())
+# Outcomes remembered per scorer (bounded: a pack with many roles has many distinct totals).
+MAX_REMEMBERED_OUTCOMES = 65_536
 
 
 class Scorer:
@@ -90,6 +90,11 @@ class Scorer:
         self.best_margin = tuple(max(0, _best_margin(self, role)) for role in range(len(self.role_ids)))
         self._strengths: dict[tuple[int, int], tuple[float, str]] = {}
         self._texts: dict[str, dict[str, ValidAnswer]] = {q.id: {} for q in pack.questions}
+        conditional = [c for c in self.questions if c.shown is not None or c.read_by_conditions]
+        self._conditional_plan = tuple((c.question.id, c.shown, self._texts[c.question.id]) for c in conditional)
+        self._free_plan = tuple((c.question.id, self._texts[c.question.id]) for c in self.questions if c not in conditional)
+        self._rule_questions = tuple(dict.fromkeys(_questions_read_by_rules(pack)))
+        self._outcomes: dict[tuple[object, ...], Outcome] = {}
 
     def _compile_question(self, question: Question, read: bool) -> CompiledQuestion:
         shown = compile_condition(question.when) if question.when is not None else None
@@ -126,13 +131,15 @@ class Scorer:
             known = remembered.get(value)
             if known is None:
                 choices = split_choices(value, MULTI_SEPARATOR)
+                if not choices:
+                    return None
                 try:
-                    known = self.answer(question_id, choices, where) if choices else _UNANSWERED
+                    known = self.answer(question_id, choices, where)
                 except AnswerError as error:
                     raise AnswerError(f"{error}{_separator_hint(self.by_id[question_id].question, choices)}") from None
                 if len(remembered) < MAX_REMEMBERED_TEXTS:
                     remembered[value] = known
-            return known if known.choices else None
+            return known
         if value is None:
             return None
         choices = tuple(choice for choice in as_choices(value, f"{where}: '{question_id}'") if choice)
@@ -141,7 +148,39 @@ class Scorer:
     def score_row(self, raw: Mapping[str, object], where: str) -> RowScore:
         """Score one row of raw answers (question id -> value, as `raw_answer` reads them); never raises for bad
         answers: each is named in `problems`. Answers to questions not shown are ignored."""
-        shown: dict[str, tuple[str, ...]] = {}
+        return self._score_known_texts(raw) or self._score_fully(raw, where)
+
+    def _score_known_texts(self, raw: Mapping[str, object]) -> RowScore | None:
+        """The fast path, for a row whose every shown answer is a text met before; None for any other row.
+
+        Questions that conditions read or that have a `when` are walked in order; the rest (most of them)
+        are one lookup each.
+        """
+        read: dict[str, tuple[str, ...]] = {}
+        points = [self.zero_points]
+        ignored = False
+        try:
+            for question_id, shown_when, remembered in self._conditional_plan:
+                value = raw.get(question_id)
+                if shown_when is not None and not shown_when(read, None):
+                    ignored = ignored or not _is_blank(value)
+                    continue
+                answer = remembered.get(value)  # type: ignore[call-overload]  # a list raises TypeError (the slow path)
+                if answer is None:
+                    return None
+                read[question_id] = answer.choices
+                points.append(answer.points)
+            free = [remembered.get(raw.get(question_id)) for question_id, remembered in self._free_plan]  # type: ignore[call-overload]
+        except TypeError:
+            return None
+        if None in free:
+            return None
+        points.extend(answer.points for answer in free)
+        return RowScore(self.decide(read, _sum_points(points)), (), (), ignored)
+
+    def _score_fully(self, raw: Mapping[str, object], where: str) -> RowScore:
+        """Every answer checked in quiz order, and every problem named."""
+        read: dict[str, tuple[str, ...]] = {}  # the answers conditions read: all that deciding needs besides points
         points = [self.zero_points]
         problems: list[str] = []
         missing: list[str] = []
@@ -149,7 +188,7 @@ class Scorer:
         for compiled in self.questions:
             question_id = compiled.question.id
             value = raw.get(question_id)
-            if compiled.shown is not None and not compiled.shown(shown, None):
+            if compiled.shown is not None and not compiled.shown(read, None):
                 ignored = ignored or not _is_blank(value)
                 continue
             try:
@@ -160,11 +199,11 @@ class Scorer:
             if answer is None:
                 missing.append(question_id)
                 continue
-            shown[question_id] = answer.choices
+            read[question_id] = answer.choices
             points.append(answer.points)
         if problems or missing:
-            return RowScore(None, shown, tuple(problems), tuple(missing), ignored)
-        return RowScore(self.decide(shown, _sum_points(points)), shown, (), (), ignored)
+            return RowScore(None, tuple(problems), tuple(missing), ignored)
+        return RowScore(self.decide(read, _sum_points(points)), (), (), ignored)
 
     def shown_answers(self, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
         """The answers that count: those to questions shown, given the answers before them."""
@@ -219,7 +258,7 @@ class Scorer:
             best = self.best_margin[winner]
             confidence = round(min(1.0, margin / best), 3) if margin > 0 and best > 0 else 0.0
             known = (confidence, self.label(confidence))
-            if len(self._strengths) < 100_000:  # margins are bounded by the pack's points, but a pack may be large
+            if len(self._strengths) < MAX_REMEMBERED_OUTCOMES:
                 self._strengths[(winner, margin)] = known
         return known
 
@@ -235,10 +274,17 @@ class Scorer:
         """Everything a complete set of shown answers decides (`totals` if already summed)."""
         if totals is None:
             totals = self.totals(shown)
-        winner = self.pick(totals)
-        confidence, label = self.strength(winner, totals)
-        course, roadmap = self.steps(shown, self.role_ids[winner])
-        return Outcome(winner, totals, confidence, label, course, roadmap)
+        # An outcome depends only on the totals and the answers rules read: batch meets the same few again and again.
+        key = (totals, *map(shown.get, self._rule_questions))
+        known = self._outcomes.get(key)
+        if known is None:
+            winner = self.pick(totals)
+            confidence, label = self.strength(winner, totals)
+            course, roadmap = self.steps(shown, self.role_ids[winner])
+            known = Outcome(winner, totals, confidence, label, course, roadmap)
+            if len(self._outcomes) < MAX_REMEMBERED_OUTCOMES:
+                self._outcomes[key] = known
+        return known
 
 
 @lru_cache(maxsize=8)
@@ -293,10 +339,16 @@ def _choice_vectors(pack: Pack) -> dict[str, dict[str, tuple[int, ...]]]:
 
 
 def _questions_read_by_conditions(pack: Pack) -> Iterator[str]:
-    whens = itertools.chain((q.when for q in pack.questions), (r.when for r in pack.course_rules + pack.roadmap_rules))
-    for when in whens:
-        if when is not None:
-            yield from questions_read(when)
+    for question in pack.questions:
+        if question.when is not None:
+            yield from questions_read(question.when)
+    yield from _questions_read_by_rules(pack)
+
+
+def _questions_read_by_rules(pack: Pack) -> Iterator[str]:
+    for rule in pack.course_rules + pack.roadmap_rules:
+        if rule.when is not None:
+            yield from questions_read(rule.when)
 
 
 # The answer space
