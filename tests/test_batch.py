@@ -65,6 +65,7 @@ def expected_row(pack: Pack, answers: Mapping[str, tuple[str, ...]]) -> dict[str
     rec = result.recommendation
     row = {
         "role": rec.role,
+        "target": rec.target,
         "confidence": str(rec.confidence),
         "label": rec.label,
         "next_course": result.next_course.id if result.next_course else "",
@@ -98,7 +99,7 @@ def test_output_columns_are_carried_columns_then_results(runner: CliRunner, tmp_
     path = write(tmp_path, "in.csv", f"{HEADER}\n1,Asha,{STUDENT}\n")
     _, out, _ = batch(runner, str(path))
     assert out.splitlines()[0] == (
-        "id,name,role,confidence,label,next_course,roadmap,score_developer,score_engineer,error"
+        "id,name,role,target,confidence,label,next_course,roadmap,score_developer,score_engineer,error"
     )
 
 

@@ -72,10 +72,19 @@ def test_shipped_pack_shares_add_up(shipped: CheckReport) -> None:
     assert 0 < outcomes.ties <= outcomes.close_calls < outcomes.counted
 
 
-def test_every_shipped_answer_set_gets_the_roadmap(shipped: CheckReport) -> None:
+def test_the_roadmap_goes_to_some_answer_sets_and_the_rest_are_counted_as_none(shipped: CheckReport) -> None:
     outcomes = shipped.pack.outcomes
     assert outcomes is not None
-    assert [(s.id, s.count) for s in outcomes.roadmaps] == [("ai-engineer-roadmap", outcomes.counted)]
+    assert [s.id for s in outcomes.roadmaps] == ["ai-engineer-roadmap", ""]
+    assert all(s.count > 0 for s in outcomes.roadmaps)
+
+
+def test_the_outcome_map_counts_which_rule_decided_the_start(shipped: CheckReport) -> None:
+    outcomes = shipped.pack.outcomes
+    assert outcomes is not None
+    counts = {share.id: share.count for share in outcomes.rules}
+    assert set(counts) == {"undecided", "owns_reliable_systems", "software_developer_moving_into_ai", "student_first_portfolio", "students_and_career_switchers", ""}
+    assert sum(counts.values()) == outcomes.counted and all(counts.values())
 
 
 def test_analysis_does_not_import_rich() -> None:
@@ -215,10 +224,10 @@ def tried_one_by_one(pack: Pack) -> dict[str, Counter[str | None]]:
     for answers in completions(pack, {}):
         outcome = scorer_for(pack).decide(answers)
         totals = outcome.totals
-        role = pack.role_ids[outcome.winner]
+        role = pack.role_ids[outcome.start]
         counts["roles"][role] += 1
-        counts["courses"][outcome.course] += 1
-        counts["roadmaps"][outcome.roadmap] += 1
+        counts["courses"][outcome.course_id] += 1
+        counts["roadmaps"][outcome.roadmap_id] += 1
         counts["confidence"][outcome.label] += 1
         counts["ties"]["ties"] += sorted(totals)[-1] == sorted(totals)[-2]
         for question_id in answers:
@@ -325,20 +334,20 @@ MODEL_DEPTH_CHOICES = """\
     choices:
       - id: application_level
         label: Enough to build good applications on top of them
-        weights: {developer: {points: 1, card: build_products}}
+        weights: {developer: {points: 2, source: factor_model_depth_developer}}
       - id: serving_and_evaluation
         label: Serving, evaluation and behaviour under load
-        weights: {engineer: {points: 2, card: own_production_systems}}
+        weights: {engineer: {points: 2, source: factor_model_depth_engineer}}
 """
 
 PLANTED = [
     pytest.param(
-        "questions.yaml", "weights: {engineer: {points: 4, card: own_production_systems}}", "weights: {enginer: {points: 4, card: own_production_systems}}",
+        "questions.yaml", "weights: {engineer: {points: 3, source: own_production_systems}}", "weights: {enginer: {points: 3, source: own_production_systems}}",
         "questions.yaml: questions[2].choices[2].weights.enginer: unknown role 'enginer'", id="unknown role in a weight",
     ),
     pytest.param(
-        "questions.yaml", "weights: {engineer: {points: 4, card: own_production_systems}}", "weights: {engineer: {points: 4, card: own_systems}}",
-        "questions.yaml: questions[2].choices[2].weights.engineer.card: unknown card 'own_systems'", id="unknown card",
+        "questions.yaml", "weights: {engineer: {points: 3, source: own_production_systems}}", "weights: {engineer: {points: 3, source: own_systems}}",
+        "questions.yaml: questions[2].choices[2].weights.engineer.source: unknown source 'own_systems'", id="unknown source",
     ),
     pytest.param(
         "questions.yaml", "when: {question: background, in: [software_developer, experienced_engineer]}", "when: {question: backgrund, in: [software_developer]}",
@@ -362,7 +371,7 @@ PLANTED = [
     ),
     pytest.param(
         "questions.yaml", "when: {question: background, in: [software_developer, experienced_engineer]}", "when: {recommended: engineer}",
-        "questions.yaml: questions[1].when: a question's `when` cannot use `recommended`", id="recommended in a question's when",
+        "questions.yaml: questions[1].when: only course and roadmap rules can use `recommended`", id="recommended in a question's when",
     ),
     pytest.param(
         "questions.yaml", "\n  - id: deployment\n", "\n  - id: goal\n",
@@ -380,11 +389,11 @@ def test_check_finds_each_planted_error(pack_copy: Path, file: str, old: str, ne
 
 
 def test_errors_are_printed_one_per_line_as_file_path_message(pack_copy: Path) -> None:
-    edit(pack_copy / "questions.yaml", "card: build_products}}\n      - id: balanced", "card: own_systems}}\n      - id: balanced")
+    edit(pack_copy / "questions.yaml", "source: card_learn_by_shipping}}\n      - id: balanced", "source: own_systems}}\n      - id: balanced")
     edit(pack_copy / "questions.yaml", "\n  - id: deployment\n", "\n  - id: goal\n")
     text = render_check(check_pack(pack_copy), "text", False)
     assert "2 errors:" in text
-    assert "  questions.yaml: questions[3].choices[0].weights.developer.card: unknown card 'own_systems'" in text
+    assert "  questions.yaml: questions[3].choices[0].weights.developer.source: unknown source 'own_systems'" in text
     assert "  questions.yaml: questions[5].id: duplicate question id 'goal'" in text
 
 
@@ -403,8 +412,15 @@ def set_engineer_points(folder: Path, points: int) -> None:
     (folder / "questions.yaml").write_text(re.sub(r"\{engineer: \{points: \d+,", f"{{engineer: {{points: {points},", text))
 
 
+def without_page_rules(folder: Path) -> None:
+    """Leave the weights alone to decide the start (the page's rule for engineers would otherwise decide it)."""
+    text = (folder / "questions.yaml").read_text()
+    (folder / "questions.yaml").write_text(re.sub(r"\nrules:\n.*?\nquestions:", "\nquestions:", text, flags=re.S))
+
+
 def zero_engineer_points(folder: Path) -> None:
     set_engineer_points(folder, 0)
+    without_page_rules(folder)
 
 
 def test_a_role_that_can_never_win_is_reported(pack_copy: Path) -> None:
@@ -416,16 +432,17 @@ def test_a_role_that_can_never_win_is_reported(pack_copy: Path) -> None:
 
 def test_a_role_that_always_trails_is_reported_with_by_how_much(pack_copy: Path) -> None:
     set_engineer_points(pack_copy, -1)
-    # Engineer's best case costs it a point or two on every question but work_style and deployment:
-    # background 2, goal 1, interests 1, model_depth 1, first_project 1.
-    assert "roles.yaml: roles[1]: role 'engineer' can never be recommended: no choice gives it any points; even its best answers leave it 6 points behind another role" in messages(check_pack(pack_copy))
+    without_page_rules(pack_copy)
+    # Engineer's best case costs it a point on interests, model_depth and first_project (goal, work_style and
+    # deployment each have a choice with no points).
+    assert "roles.yaml: roles[1]: role 'engineer' can never be recommended: no choice gives it any points; even its best answers leave it 3 points behind another role" in messages(check_pack(pack_copy))
 
 
 def test_a_role_that_at_best_ties_is_reported_with_the_tie_break(pack_copy: Path) -> None:
     # Every point for engineer now comes with as many for developer, who wins ties.
+    without_page_rules(pack_copy)
     text = (pack_copy / "questions.yaml").read_text()
-    for points in (1, 2, 4):
-        text = text.replace(f"{{engineer: {{points: {points}, card: own_production_systems}}}}", f"{{engineer: {{points: {points}, card: own_production_systems}}, developer: {{points: {points}, card: build_products}}}}")
+    text = re.sub(r"\{engineer: \{points: (\d+), source: (\w+)\}\}", r"{engineer: {points: \1, source: \2}, developer: {points: \1, source: \2}}", text)
     (pack_copy / "questions.yaml").write_text(text)
     report = check_pack(pack_copy)
     assert any(m.endswith("can never be recommended: at best it ties, and ties go to developer (tie_break)") for m in messages(report)), messages(report)
@@ -442,10 +459,10 @@ def test_a_question_that_is_never_shown_is_reported(pack_copy: Path) -> None:
 
 
 def test_a_rule_list_with_a_gap_is_reported_with_an_example(pack_copy: Path) -> None:
-    edit(pack_copy / "courses.yaml", "  - course: ai-developers-course\n", "")
+    edit(pack_copy / "courses.yaml", "  - course: ai-developers-course\n    source: course_fit\n", "")
     report = check_pack(pack_copy)
     gap = [m for m in messages(report) if m.startswith("courses.yaml: next_course: no rule holds")]
-    assert gap == ["courses.yaml: next_course: no rule holds for some answer sets (909,660 of 1,287,360 answer sets), e.g. background=student, recommended developer; end the list with a rule without `when`"]
+    assert gap == ["courses.yaml: next_course: no rule holds for some answer sets (858,240 of 1,287,360 answer sets), e.g. background=student, goal=first_portfolio, recommended developer; end the list with a rule without `when`"]
 
 
 def test_a_course_no_rule_names_is_reported(pack_copy: Path) -> None:
@@ -459,12 +476,13 @@ def test_a_course_behind_a_rule_that_always_holds_is_reported(pack_copy: Path) -
 
 
 def test_a_course_whose_rule_never_holds_is_reported(pack_copy: Path) -> None:
-    edit(pack_copy / "courses.yaml", "        - recommended: engineer\n", "        - recommended: engineer\n        - {question: background, in: [student]}\n")
-    assert any("course 'generative-ai-course' is never chosen: next_course[0] never holds: all of (recommended engineer; background in [student]; any of" in m for m in messages(check_pack(pack_copy)))
+    edit(pack_copy / "courses.yaml", "    when: {question: background, in: [experienced_engineer]}", "    when: {all: [{recommended: engineer}, {question: background, in: [student]}]}")
+    assert any("course 'generative-ai-course' is never chosen: next_course[0] never holds: all of (recommended engineer; background in [student])" in m for m in messages(check_pack(pack_copy)))
 
 
 def test_a_roadmap_without_a_rule_is_unreachable(pack_copy: Path) -> None:
-    edit(pack_copy / "courses.yaml", "roadmap:\n  - course: ai-engineer-roadmap\n", "roadmap: []\n")
+    text = (pack_copy / "courses.yaml").read_text()
+    (pack_copy / "courses.yaml").write_text(text[: text.index("\nroadmap:\n")] + "\nroadmap: []\n")
     report = check_pack(pack_copy)
     assert "courses.yaml: roadmaps[0]: roadmap 'ai-engineer-roadmap' is never chosen: no rule in roadmap names it" in messages(report)
 
@@ -477,7 +495,7 @@ def test_a_confidence_label_never_given_is_noted(pack_copy: Path) -> None:
 
 
 def test_a_question_that_never_matters_is_noted(pack_copy: Path) -> None:
-    for weights in ("{developer: {points: 2, card: build_products}}\n      - id: balanced", "{engineer: {points: 2, card: own_production_systems}}\n\n  - id: interests"):
+    for weights in ("{developer: {points: 2, source: card_learn_by_shipping}}\n      - id: balanced", "{engineer: {points: 2, source: card_architecture_testing}}\n\n  - id: interests"):
         edit(pack_copy / "questions.yaml", weights, weights.replace(weights.split("\n")[0], "{}"))
     report = check_pack(pack_copy)
     assert report.pack.notes == ("Changing only one answer never changes the recommendation for: work_style.",)
@@ -496,7 +514,7 @@ def test_unreachable_items_are_marked_in_json(pack_copy: Path) -> None:
     zero_engineer_points(pack_copy)
     data = json.loads(render_check(check_pack(pack_copy), "json", False))
     unreachable = [(r["kind"], r["id"]) for r in data["reachability"] if not r["reachable"]]
-    assert unreachable == [("role", "engineer"), ("course", "generative-ai-course")]
+    assert unreachable == [("role", "engineer")]
     assert data["exit_code"] == 1
 
 
@@ -537,7 +555,7 @@ def test_bars_are_drawn_to_an_eighth_of_a_character(fraction: float, drawn: str)
 
 @pytest.fixture
 def engineer_heavier(pack_copy: Path) -> Path:
-    edit(pack_copy / "questions.yaml", "weights: {engineer: {points: 4, card: own_production_systems}}", "weights: {engineer: {points: 8, card: own_production_systems}}")
+    edit(pack_copy / "questions.yaml", "weights: {engineer: {points: 3, source: own_production_systems}}", "weights: {engineer: {points: 8, source: own_production_systems}}")
     return pack_copy
 
 

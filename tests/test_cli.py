@@ -145,10 +145,13 @@ def test_guide_shows_cards_with_the_role_they_favour(runner: CliRunner) -> None:
 def test_quiz_json_has_the_contract_keys(runner: CliRunner) -> None:
     result = run(runner, *QUIZ_JSON)
     data = json.loads(result.stdout)
-    assert list(data) == ["recommendation", "scores", "reasons", "what_if", "next_course", "roadmap", "answers"]
-    assert data["recommendation"]["role"] == "engineer"
-    assert set(data["recommendation"]) == {"role", "title", "confidence", "label"}
-    assert set(data["reasons"][0]) == {"question", "choice", "role", "points", "card"}
+    assert list(data) == [
+        "recommendation", "scores", "strength_scale", "reasons", "what_if", "what_if_complete", "next_course", "roadmap",
+        "aim_note", "close_call_note", "notes", "projects", "answers",
+    ]
+    assert (data["recommendation"]["role"], data["recommendation"]["target"]) == ("engineer", "engineer")
+    assert set(data["recommendation"]) == {"role", "title", "target", "target_title", "pull", "confidence", "label", "rule", "because"}
+    assert set(data["reasons"][0]) == {"question", "choice", "role", "points", "source", "cites"}
     assert data["next_course"]["id"] == "generative-ai-course"
     assert data["roadmap"]["id"] == "ai-engineer-roadmap"
     assert data["answers"]["interests"] == ["evaluation", "monitoring"]
@@ -188,7 +191,7 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(runner: CliRunner, t
     target = tmp_path / "report.md"
     result = run(runner, "quiz", "--no-input", *FULL, "--format", "markdown", "--output", str(target))
     assert result.stdout == ""
-    assert target.read_text().startswith("# Recommendation: AI Engineer")
+    assert target.read_text().startswith("# Start as: AI Engineer")
     assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
 
@@ -225,7 +228,7 @@ def test_answers_file_that_is_not_a_mapping_is_refused(runner: CliRunner, tmp_pa
 
 def test_text_report_has_recommendation_table_and_next_course(runner: CliRunner) -> None:
     out = run(runner, "quiz", "--no-input", *FULL).stdout
-    assert "Recommended: AI Engineer" in out
+    assert "Start as: AI Engineer" in out
     assert "AI Engineer (recommended)" in out
     assert "Next course: Generative AI Course" in out
     assert "Then: AI Engineer Roadmap" in out
@@ -326,7 +329,7 @@ def test_a_reader_that_stops_early_gets_a_quiet_exit(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
     )
     assert child.stdout is not None and child.stderr is not None
-    assert child.stdout.readline().startswith(b"role,confidence")
+    assert child.stdout.readline().startswith(b"role,target,confidence")
     child.stdout.close()
     errors = child.stderr.read().decode()
     assert child.wait(timeout=60) == 0
@@ -369,9 +372,9 @@ def test_an_answer_to_a_question_not_asked_is_ignored_with_a_note(runner: CliRun
 
 
 TIED = [
-    "quiz", "--no-input", "-a", "background=student", "-a", "goal=undecided", "-a", "work_style=balanced",
-    "-a", "interests=evaluation,rag_apps", "-a", "deployment=shared", "-a", "model_depth=serving_and_evaluation",
-    "-a", "first_project=production_rag",
+    "quiz", "--no-input", "-a", "background=experienced_engineer", "-a", "production_experience=no", "-a", "goal=own_systems",
+    "-a", "work_style=ship_fast", "-a", "interests=rag_apps,web_ai_features,evaluation", "-a", "deployment=shared",
+    "-a", "model_depth=application_level", "-a", "first_project=production_rag",
 ]
 
 
@@ -388,7 +391,7 @@ def test_explain_lists_every_what_if(runner: CliRunner) -> None:
 
 
 def test_a_tie_is_explained_in_the_report(runner: CliRunner) -> None:
-    assert "The scores are tied, and a tie goes to AI Developer" in run(runner, *TIED).stdout
+    assert "Your answers pull both ways equally (6 points each), so the lean goes to AI Developer" in " ".join(run(runner, *TIED).stdout.split())
 
 
 @pytest.mark.parametrize("text", ["Build [/] AI apps", "Build AI apps [optional: agents] and tools", "[bold]not bold[/bold]"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from roleadvisor.conditions import compile_condition, describe, holds, questions_read
-from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Not, Recommended
+from roleadvisor.pack import AllOf, AnswerIn, AnyOf, Not, Recommended, Target
 
 
 def answers(**chosen: str | tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -26,8 +26,13 @@ def answers(**chosen: str | tuple[str, ...]) -> dict[str, tuple[str, ...]]:
 )
 def test_condition_holds_for_answers_and_recommended_role(condition, expected) -> None:
     chosen = answers(goal="undecided", interests=("rag_apps", "evaluation"))
-    assert holds(condition, chosen, recommended="engineer") is expected
-    assert compile_condition(condition)(chosen, "engineer") is expected
+    assert holds(condition, chosen, start="engineer") is expected
+    assert compile_condition(condition)(chosen, "engineer", None) is expected
+
+
+def test_target_holds_for_the_role_to_aim_for_only() -> None:
+    assert holds(Target("engineer"), {}, start="developer", target="engineer")
+    assert not holds(Target("engineer"), {}, start="engineer", target="developer")
 
 
 def test_a_condition_reads_every_question_it_names_once_per_test() -> None:

@@ -33,10 +33,26 @@ def test_question_ids_are_the_contract(pack: Pack) -> None:
     assert (interests.multiple, interests.min_choices, interests.max_choices) == (True, 1, 3)
 
 
-def test_every_weight_cites_a_card_that_favours_its_role(pack: Pack) -> None:
-    favours = {card.id: card.favours for card in pack.cards}
+def test_every_weight_cites_a_source_of_the_pack(pack: Pack) -> None:
     weights = [w for q in pack.questions for c in q.choices for w in c.weights]
-    assert weights and all(favours[w.card] == w.role for w in weights)
+    assert weights and all(pack.source_named(w.source) is not None for w in weights)
+
+
+def test_a_weight_cites_a_card_that_favours_its_role_when_it_cites_a_card(pack: Pack) -> None:
+    favours = {card.id: card.favours for card in pack.cards}
+    weights = [w for q in pack.questions for c in q.choices for w in c.weights if w.source in favours]
+    assert weights and all(favours[w.source] == w.role for w in weights)
+
+
+def test_every_source_is_a_sentence_of_the_page(pack: Pack) -> None:
+    page = " ".join((Path(__file__).parent / "seed" / "ai-developer-vs-ai-engineer.txt").read_text().split())
+    assert pack.sources and [s.id for s in pack.sources if s.text not in page] == []
+
+
+def test_facts_carry_no_weights(pack: Pack) -> None:
+    facts = [q for q in pack.questions if q.fact]
+    assert [q.id for q in facts] == ["background", "production_experience"]
+    assert all(not c.weights for q in facts for c in q.choices)
 
 
 def test_project_choices_are_the_seeds_projects(pack: Pack) -> None:
@@ -93,24 +109,28 @@ def test_syntax_error_gives_line_and_column(pack_copy: Path) -> None:
 
 
 def test_wrong_type_names_the_yaml_path(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4, card: own_production_systems}}",
-         "weights: {engineer: {points: four, card: own_production_systems}}")
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 3, source: own_production_systems}}",
+         "weights: {engineer: {points: four, source: own_production_systems}}")
     assert error_for(pack_copy) == "questions.yaml: questions[2].choices[2].weights.engineer.points: expected a whole number, got text"
 
 
 def test_unknown_role_in_a_weight_names_known_roles(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {enginer: {points: 4,")
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 3, source: own", "weights: {enginer: {points: 3, source: own")
     assert error_for(pack_copy) == (
         "questions.yaml: questions[2].choices[2].weights.enginer: unknown role 'enginer' (known: developer, engineer)"
     )
 
 
-def test_unknown_card_is_named(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "card: faster_feedback}}", "card: fast_feedback}}")
-    assert error_for(pack_copy) == (
-        "questions.yaml: questions[0].choices[0].weights.developer.card: unknown card 'fast_feedback' "
-        "(known: build_products, own_production_systems, faster_feedback)"
-    )
+def test_unknown_source_is_named(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "source: card_portfolio}}", "source: card_portfolo}}")
+    message = error_for(pack_copy)
+    assert message.startswith("questions.yaml: questions[2].choices[0].weights.developer.source: unknown source 'card_portfolo' (known: ")
+    assert "card_portfolio" in message
+
+
+def test_a_weight_may_still_cite_a_card_by_its_older_key(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "{points: 3, source: build_products}", "{points: 3, card: build_products}")
+    assert load_pack(pack_copy).question("goal").choice("build_products").weights[0].source == "build_products"
 
 
 def test_duplicate_id_is_named(pack_copy: Path) -> None:
@@ -134,7 +154,7 @@ def test_unquoted_yes_as_an_id_says_to_quote_it(pack_copy: Path) -> None:
 
 
 def test_condition_on_a_later_question_is_refused(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "when: {question: background,", "when: {question: goal,")
+    edit(pack_copy, "questions.yaml", "when: {question: background, in: [software_developer, experienced_engineer]}", "when: {question: goal, in: [software_developer, experienced_engineer]}")
     assert "questions[1].when.question: unknown question 'goal'" in error_for(pack_copy)
 
 
@@ -154,7 +174,7 @@ def test_load_reports_how_many_more_problems_there_are(pack_copy: Path) -> None:
 
 
 def test_absurd_weight_points_are_a_problem(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {engineer: {points: 40000,")
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 3, source: own", "weights: {engineer: {points: 40000, source: own")
     assert error_for(pack_copy) == "questions.yaml: questions[2].choices[2].weights.engineer.points: 40000 is outside -1000..1000"
 
 
@@ -163,7 +183,7 @@ def test_a_file_given_as_the_pack_folder_is_named_as_such(pack_copy: Path) -> No
 
 
 def test_a_fractional_weight_shows_its_value(pack_copy: Path) -> None:
-    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 4,", "weights: {engineer: {points: 4.5,")
+    edit(pack_copy, "questions.yaml", "weights: {engineer: {points: 3, source: own", "weights: {engineer: {points: 4.5, source: own")
     assert error_for(pack_copy).endswith("weights.engineer.points: expected a whole number, got 4.5")
 
 

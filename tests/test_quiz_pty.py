@@ -80,7 +80,7 @@ def test_first_choice_at_every_prompt_prints_the_report(pack: Pack) -> None:
     screen = io.StringIO()
     child = spawn_quiz(screen=screen)
     take_first_choices(child, 1, 7)
-    child.expect_exact("Recommended:")
+    child.expect_exact("Start as:")
     next_course = score_answers(pack, FIRST_CHOICES).next_course
     assert next_course is not None
     child.expect_exact(next_course.title)
@@ -128,9 +128,9 @@ def test_with_stdout_redirected_the_prompts_go_to_the_terminal_and_the_file_hold
     take_first_choices(child, 1, 7)
     assert exit_status(child) == 0
     text = report.read_text(encoding="utf-8")
-    assert "Recommended:" in text
+    assert "Start as:" in text
     assert "[1/7]" not in text and "Confirm and score" not in text
-    assert "Recommended:" not in screen.getvalue()
+    assert "Start as:" not in screen.getvalue()
 
 
 def test_without_a_terminal_missing_answers_exit_2_naming_them(pack: Pack) -> None:

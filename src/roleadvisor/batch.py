@@ -1,8 +1,8 @@
 """A batch run: read rows (batch_input), score each with the pack's scorer, write result rows (batch_output).
 
 One result row per input row, in input order, in constant memory. Columns that are not question ids are
-carried through; then come the result columns (`role`, `confidence`, `label`, `next_course`, `roadmap`, one
-`score_<role>` per role, `error`). A row that cannot be scored gets `error` filled and empty results, and the run
+carried through; then come the result columns (`role` to start in, `target` to aim for, `confidence`, `label`,
+`next_course`, `roadmap`, one `score_<role>` per role, `error`). A row that cannot be scored gets `error` filled and empty results, and the run
 goes on. Answers to questions the other answers do not ask are ignored, as in the quiz, and the summary counts
 the rows that gave them.
 """
@@ -64,7 +64,7 @@ def _plural(number: int, noun: str) -> str:
 
 
 def result_columns(scorer: Scorer) -> tuple[str, ...]:
-    return ("role", "confidence", "label", "next_course", "roadmap", *(f"score_{role}" for role in scorer.role_ids), "error")
+    return ("role", "target", "confidence", "label", "next_course", "roadmap", *(f"score_{role}" for role in scorer.role_ids), "error")
 
 
 class RowResults:
@@ -86,11 +86,12 @@ class RowResults:
             return [*self.empty, self._error(row, scored)]
         outcome = scored.outcome
         return [
-            self.scorer.role_ids[outcome.winner],
+            self.scorer.role_ids[outcome.start],
+            self.scorer.role_ids[outcome.target],
             outcome.confidence,
             outcome.label,
-            outcome.course,
-            outcome.roadmap,
+            outcome.course_id,
+            outcome.roadmap_id,
             *outcome.totals,
             None,
         ]

@@ -35,6 +35,7 @@ MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions rea
 MAX_OPTIONS = 100_000  # answers to one question
 MAX_SCORES = 100_000  # distinct score differences in one distribution
 MAX_PAIRS = 2_000_000  # work in one convolution or one walk over score combinations
+MAX_REMEMBERED_VERDICTS = 200_000  # verdicts kept for reuse; beyond, they are worked out again
 
 # Each role's total minus the first role's total, for the second role onwards.
 Scores = tuple[int, ...]
@@ -64,7 +65,9 @@ class OutcomeMap:
     answer_sets: int  # every valid answer set
     counted: int  # answer sets counted: all of them, or the sample size
     seed: int | None
-    roles: tuple[Share, ...]
+    roles: tuple[Share, ...]  # the role to start in
+    targets: tuple[Share, ...]  # the role to aim for
+    rules: tuple[Share, ...]  # which of the page's rules decided the start ("" when the weights did)
     courses: tuple[Share, ...]
     roadmaps: tuple[Share, ...]
     confidence: tuple[Share, ...]  # per confidence label, highest first
@@ -164,6 +167,7 @@ class _Class:
 class _Branch:
     """One class of answer for each fixed question shown, and every question that this shows."""
 
+    index: int  # its position in _Space.branches
     answers: Mapping[str, tuple[str, ...]]  # fixed question -> its class's answer
     classes: Mapping[str, _Class]
     shown: tuple[str, ...]  # fixed and free, in quiz order
@@ -172,7 +176,11 @@ class _Branch:
 
 @dataclass(frozen=True, slots=True)
 class _Verdict:
-    role: int
+    role: int  # the role to start in
+    target: int
+    rule: str  # the page's rule that decided the start, or ""
+    course: str | None
+    roadmap: str | None
     label: str
     tie: bool
     leads: tuple[int, ...]  # per role: its total minus the best other total
@@ -197,6 +205,7 @@ def _tested_choices(pack: Pack) -> dict[str, list[tuple[str, ...]]]:
     """Per question: the choice lists conditions test it against."""
     tested: dict[str, list[tuple[str, ...]]] = {}
     whens = [q.when for q in pack.questions] + [rule.when for rule in pack.course_rules + pack.roadmap_rules]
+    whens += [advice.when for advice in pack.advice_rules]
     for when in whens:
         for atom in answer_tests(when) if when is not None else ():
             tested.setdefault(atom.question, [])
@@ -251,10 +260,9 @@ class _Space:
         self.branches = self._branches()
         self.answer_sets = sum(branch.size for branch in self.branches)
         self.lowest_label = pack.confidence_labels[-1].label
-        self._verdicts: dict[Scores, _Verdict] = {}
+        self._verdicts: dict[tuple[int, Scores], _Verdict] = {}
         self._options: dict[str, Counts] = {}
         self._distributions: dict[frozenset[tuple[str, int]], Counts] = {}
-        self._courses: dict[tuple[int, int], tuple[str | None, str | None]] = {}
         self._changes: dict[tuple[int, str], _Change] = {}
         self._neighbourhoods: dict[str, dict[tuple[object, ...], list[_Branch]]] = {}
         self._moved: dict[tuple[object, ...], bool] = {}
@@ -285,20 +293,20 @@ class _Space:
                 continue
             grown: list[dict[str, _Class]] = []
             for classes in partial:
-                if not _shown(question, _class_answers(classes)):
+                if not _shown(self, question, _class_answers(classes)):
                     grown.append(classes)
                     continue
                 if len(grown) + len(self._classes[question.id]) > MAX_BRANCHES:
                     raise _TooLarge
                 grown.extend({**classes, question.id: each} for each in self._classes[question.id])
             partial = grown
-        return [self._branch(classes) for classes in partial]
+        return [self._branch(index, classes) for index, classes in enumerate(partial)]
 
-    def _branch(self, classes: dict[str, _Class]) -> _Branch:
+    def _branch(self, index: int, classes: dict[str, _Class]) -> _Branch:
         answers = _class_answers(classes)
-        shown = tuple(q.id for q in self.pack.questions if q.id in classes or (q.id not in self.fixed and _shown(q, answers)))
+        shown = tuple(q.id for q in self.pack.questions if q.id in classes or (q.id not in self.fixed and _shown(self, q, answers)))
         size = math.prod(sum(classes[q].counts.values()) if q in classes else option_count(self.question(q)) for q in shown)
-        return _Branch(answers, classes, shown, size)
+        return _Branch(index, answers, classes, shown, size)
 
     def option_scores(self, question_id: str, option: Iterable[str]) -> Scores:
         points = [0] * self.roles
@@ -333,22 +341,20 @@ class _Space:
             self._distributions[key] = counts
         return self._distributions[key]
 
-    def verdict(self, scores: Scores) -> _Verdict:
-        if scores not in self._verdicts:
+    def verdict(self, branch_index: int, scores: Scores) -> _Verdict:
+        """What the scorer decides for a branch's fixed answers and these score differences."""
+        key = (branch_index, scores)
+        known = self._verdicts.get(key)
+        if known is None:
             totals = (0, *scores)
-            role = self.scorer.pick(totals)
-            label = self.scorer.strength(role, totals)[1]
+            outcome = self.scorer.decide(self.branches[branch_index].answers, totals)
             leads = tuple(totals[r] - max((t for o, t in enumerate(totals) if o != r), default=totals[r]) for r in range(self.roles))
-            tie = self.roles > 1 and leads[role] == 0
-            self._verdicts[scores] = _Verdict(role, label, tie, leads)
-        return self._verdicts[scores]
-
-    def steps(self, branch_index: int, role: int) -> tuple[str | None, str | None]:
-        """The course and roadmap the rules pick for a branch and a recommended role."""
-        key = (branch_index, role)
-        if key not in self._courses:
-            self._courses[key] = self.scorer.steps(self.branches[branch_index].answers, self.scorer.role_ids[role])
-        return self._courses[key]
+            tie = self.roles > 1 and leads[outcome.pull] == 0
+            rule = outcome.rule.id if outcome.rule else ""
+            known = _Verdict(outcome.start, outcome.target, rule, outcome.course_id, outcome.roadmap_id, outcome.label, tie, leads)
+            if len(self._verdicts) < MAX_REMEMBERED_VERDICTS:
+                self._verdicts[key] = known
+        return known
 
     # Which answer sets one changed answer can move
 
@@ -409,19 +415,21 @@ class _Space:
         branch = self.branches[branch_index]
         change = self.change(branch_index, question_id)
         rest = _total(group_sums, self.zero)
-        winners = {self.verdict(_add(rest, scores)).role for scores in self.answers_in(branch, question_id)}
+        winners = {self.verdict(branch_index, _add(rest, scores)).role for scores in self.answers_in(branch, question_id)}
         if len(winners) > 1:
             return True
         winner = winners.pop()
         for index in range(len(change.alternatives)):
             kept = _total((s for s, group in zip(group_sums, change.groups, strict=True) if group[index]), self.zero)
-            if any(self.verdict(_add(kept, extra)).role != winner for extra in change.revealed[index]):
+            other = change.alternatives[index].index
+            if any(self.verdict(other, _add(kept, extra)).role != winner for extra in change.revealed[index]):
                 return True
         return False
 
 
-def _shown(question: Question, answers: Mapping[str, tuple[str, ...]]) -> bool:
-    return question.when is None or holds(question.when, answers)
+def _shown(space: _Space, question: Question, answers: Mapping[str, tuple[str, ...]]) -> bool:
+    shown = space.scorer.by_id[question.id].shown
+    return shown is None or shown(answers, None, None)
 
 
 def _class_answers(classes: Mapping[str, _Class]) -> dict[str, tuple[str, ...]]:
@@ -454,17 +462,23 @@ class _Tally:
     unmeasured: set[str] = field(default_factory=set)  # questions whose moves were too costly to sample
     # per branch: the roles that can win there (exact, or allowed by the weights when sampled)
     winners: dict[int, set[int]] = field(default_factory=dict)
+    targets: Counter[int] = field(default_factory=Counter)
+    rules: Counter[str] = field(default_factory=Counter)
+    # (branch, role to start in, role to aim for) met while counting: what course and roadmap rules see
+    step_inputs: set[tuple[int, int, int]] = field(default_factory=set)
     # per branch: the roles met while counting
     seen: dict[int, set[int]] = field(default_factory=dict)
     best_lead: dict[int, int] = field(default_factory=dict)
 
     def add(self, space: _Space, branch_index: int, scores: Scores, count: int) -> None:
-        verdict = space.verdict(scores)
-        course, roadmap = space.steps(branch_index, verdict.role)
+        verdict = space.verdict(branch_index, scores)
         self.counted += count
         self.roles[verdict.role] += count
-        self.courses[course] += count
-        self.roadmaps[roadmap] += count
+        self.targets[verdict.target] += count
+        self.rules[verdict.rule] += count
+        self.courses[verdict.course] += count
+        self.roadmaps[verdict.roadmap] += count
+        self.step_inputs.add((branch_index, verdict.role, verdict.target))
         self.labels[verdict.label] += count
         self.ties += count if verdict.tie else 0
         self.close_calls += count if verdict.label == space.lowest_label else 0
@@ -594,6 +608,8 @@ def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
         counted=tally.counted,
         seed=tally.seed,
         roles=tuple(Share(role.id, role.title, tally.roles[i]) for i, role in enumerate(pack.roles)),
+        targets=tuple(Share(role.id, role.title, tally.targets[i]) for i, role in enumerate(pack.roles)),
+        rules=(*(Share(rule.id, rule.id, tally.rules[rule.id]) for rule in pack.advice_rules), Share("", "(the weights)", tally.rules[""])),
         courses=_step_shares(pack.courses, tally.courses),
         roadmaps=_step_shares(pack.roadmaps, tally.roadmaps) if pack.roadmaps or pack.roadmap_rules else (),
         confidence=tuple(Share(label.label, label.label, tally.labels[label.label]) for label in _distinct_labels(pack)),
@@ -653,7 +669,7 @@ def _idle_parts(space: _Space, tally: _Tally) -> list[str]:
 def _question_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
     reach, errors = [], []
     for i, question in enumerate(space.pack.questions):
-        shown = any(_shown(question, branch.answers) for branch in space.branches)
+        shown = any(_shown(space, question, branch.answers) for branch in space.branches)
         why = "" if shown or question.when is None else f"its condition never holds: {describe(question.when)}"
         reach.append(Reach("question", question.id, shown, why))
         if not shown:
@@ -723,39 +739,47 @@ def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule,
             notes.append(f"{kind.capitalize()} '{step.id}' did not come up in the sample, and the weights do not rule it out.")
         else:
             reach.append(Reach(kind, step.id, True))
-    if rules and None in chosen:
+    if rules and None in chosen and kind == "course":  # a roadmap is offered only to some; every answer set needs a course
         errors.append(Problem("courses.yaml", rule_list, _gap_message(space, tally, kind)))
     elif not rules and kind == "course":
         errors.append(Problem("courses.yaml", rule_list, "no rules, so no answer set gets a course"))
     return reach, errors, notes
 
 
-def _possible(tally: _Tally) -> Iterator[tuple[int, int]]:
-    """(branch, role) pairs that can happen."""
-    for index, roles in tally.winners.items():
-        for role in sorted(roles):
-            yield index, role
+def _possible(space: _Space, tally: _Tally) -> Iterator[tuple[int, int, int]]:
+    """(branch, role to start in, role to aim for) triples that can happen: those met when counting exactly;
+    when sampling, also every pair the weights allow, so that nothing is called unreachable by chance."""
+    if tally.method == "exact":
+        yield from sorted(tally.step_inputs)
+        return
+    for index, roles in sorted(tally.winners.items()):
+        for start in sorted(roles):
+            for target in range(space.roles):
+                yield index, start, target
 
 
-def _chosen_step(space: _Space, kind: str, index: int, role: int) -> str | None:
-    """The course (or roadmap) the scorer picks for a branch and a recommended role."""
-    course, roadmap = space.steps(index, role)
-    return course if kind == "course" else roadmap
+def _chosen_step(space: _Space, kind: str, index: int, start: int, target: int) -> str | None:
+    """The course (or roadmap) the scorer picks for a branch and both roles."""
+    role_ids = space.scorer.role_ids
+    course, roadmap = space.scorer.steps(space.branches[index].answers, role_ids[start], role_ids[target])
+    rule = course if kind == "course" else roadmap
+    return rule.course if rule else None
 
 
 def _chosen_steps(space: _Space, tally: _Tally, kind: str) -> set[str | None]:
-    return {_chosen_step(space, kind, index, role) for index, role in _possible(tally)}
+    return {_chosen_step(space, kind, *triple) for triple in _possible(space, tally)}
 
 
 def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rule_list: str, target: str) -> str:
-    naming = [i for i, rule in enumerate(rules) if rule.target == target]
+    naming = [i for i, rule in enumerate(rules) if rule.course == target]
     if not naming:
         return f"no rule in {rule_list} names it"
     reasons = []
+    role_ids = space.scorer.role_ids
     for i in naming:
         when = rules[i].when
         if when is not None and not any(
-            holds(when, space.branches[index].answers, space.pack.role_ids[role]) for index, role in _possible(tally)
+            holds(when, space.branches[index].answers, role_ids[start], role_ids[aim]) for index, start, aim in _possible(space, tally)
         ):
             reasons.append(f"{rule_list}[{i}] never holds: {describe(when)}")
         else:
@@ -764,9 +788,9 @@ def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rul
 
 
 def _gap_message(space: _Space, tally: _Tally, kind: str) -> str:
-    example = next((index, role) for index, role in _possible(tally) if _chosen_step(space, kind, index, role) is None)
-    answers = ", ".join(f"{q}={','.join(option)}" for q, option in space.branches[example[0]].answers.items())
-    situation = f"{answers}, recommended {space.pack.role_ids[example[1]]}" if answers else f"recommended {space.pack.role_ids[example[1]]}"
+    index, start, _ = next(triple for triple in _possible(space, tally) if _chosen_step(space, kind, *triple) is None)
+    answers = ", ".join(f"{q}={','.join(option)}" for q, option in space.branches[index].answers.items())
+    situation = f"{answers}, recommended {space.pack.role_ids[start]}" if answers else f"recommended {space.pack.role_ids[start]}"
     counts = tally.courses if kind == "course" else tally.roadmaps
     how_many = f" ({counts[None]:,} of {tally.counted:,} answer sets{' sampled' if tally.method == 'sample' else ''})" if counts[None] else ""
     return f"no rule holds for some answer sets{how_many}, e.g. {situation}; end the list with a rule without `when`"

@@ -1,38 +1,40 @@
 """Conditions (`when:` in the pack): evaluate, compile, describe, and which questions they read.
 
-A condition is data (pack.AnswerIn, Recommended, AllOf, AnyOf, Not). `compile_condition` turns one
-into a closure once per pack; `holds` evaluates one directly (the same truth, for one-off use).
+A condition is data (pack.AnswerIn, Recommended, Target, AllOf, AnyOf, Not). `compile_condition` turns one
+into a closure (the scorer compiles each once per pack); `holds` evaluates one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from typing import Optional
 
-from roleadvisor.pack import AllOf, AnswerIn, AnyOf, ChosenAnswers, Condition, Not, Recommended
+from roleadvisor.pack import AllOf, AnswerIn, AnyOf, ChosenAnswers, Condition, Not, Recommended, Target
 
-# A compiled condition: (answers, recommended role or None) -> holds
-Test = Callable[[ChosenAnswers, Optional[str]], bool]
-
-
-def holds(condition: Condition, answers: ChosenAnswers, recommended: str | None = None) -> bool:
-    """Whether `condition` holds for these answers (and this recommended role, for course rules)."""
-    return compile_condition(condition)(answers, recommended)
+# A compiled condition: (answers, role to start in, role to aim for) -> holds; the roles are None before scoring.
+Test = Callable[[ChosenAnswers, Optional[str], Optional[str]], bool]
 
 
-@lru_cache(maxsize=4096)
+def holds(condition: Condition, answers: ChosenAnswers, start: str | None = None, target: str | None = None) -> bool:
+    """Whether `condition` holds for these answers (and these roles, for course and roadmap rules)."""
+    return compile_condition(condition)(answers, start, target)
+
+
 def compile_condition(condition: Condition) -> Test:
-    """A condition as a closure over (answers, recommended role); conditions are values, so each compiles once."""
+    """A condition as a closure over (answers, start, target). (Not cached by value: Target("x") and
+    Recommended("x") are equal tuples.)"""
     if isinstance(condition, AnswerIn):
         question, wanted = condition.question, frozenset(condition.choices)
-        return lambda answers, role: not wanted.isdisjoint(answers.get(question, ()))
+        return lambda answers, start, target: not wanted.isdisjoint(answers.get(question, ()))
     if isinstance(condition, Recommended):
         expected = condition.role
-        return lambda answers, role: role == expected
+        return lambda answers, start, target: start == expected
+    if isinstance(condition, Target):
+        aimed = condition.role
+        return lambda answers, start, target: target == aimed
     if isinstance(condition, Not):
         inner = compile_condition(condition.condition)
-        return lambda answers, role: not inner(answers, role)
+        return lambda answers, start, target: not inner(answers, start, target)
     if isinstance(condition, (AllOf, AnyOf)):
         return _compile_group(tuple(compile_condition(c) for c in condition.conditions), isinstance(condition, AllOf))
     raise TypeError(f"not a condition: {condition!r}")
@@ -42,17 +44,17 @@ def _compile_group(parts: tuple[Test, ...], every: bool) -> Test:
     # Loops rather than all()/any() over a generator: no generator object per call (batch calls these per row).
     if every:
 
-        def all_hold(answers: ChosenAnswers, role: str | None) -> bool:
+        def all_hold(answers: ChosenAnswers, start: str | None, target: str | None) -> bool:
             for part in parts:
-                if not part(answers, role):
+                if not part(answers, start, target):
                     return False
             return True
 
         return all_hold
 
-    def any_holds(answers: ChosenAnswers, role: str | None) -> bool:
+    def any_holds(answers: ChosenAnswers, start: str | None, target: str | None) -> bool:
         for part in parts:
-            if part(answers, role):
+            if part(answers, start, target):
                 return True
         return False
 
@@ -65,6 +67,8 @@ def describe(condition: Condition) -> str:
         return f"{condition.question} in [{', '.join(condition.choices)}]"
     if isinstance(condition, Recommended):
         return f"recommended {condition.role}"
+    if isinstance(condition, Target):
+        return f"target {condition.role}"
     if isinstance(condition, (AllOf, AnyOf)):
         word = "all" if isinstance(condition, AllOf) else "any"
         return f"{word} of ({'; '.join(describe(part) for part in condition.conditions)})"

@@ -1,8 +1,9 @@
-"""Pure scoring: conditions, totals, confidence, reasons, what-ifs and course rules.
+"""The quiz's full result: the scorer's decision (scoring.py), with the reasons, citations and what-ifs around it.
 
-Every function here is a function of (pack, answers): no I/O, no printing. ChosenAnswers are assumed
+Every function here is a function of (pack, answers): no I/O, no printing. Answers are assumed
 valid (answers.py checks them at the edge); answers to questions whose `when` does not hold are
-ignored.
+ignored. The result carries ids and the texts a renderer shows (titles, labels, cited sentences), so
+views never look back into the pack.
 """
 
 from __future__ import annotations
@@ -11,48 +12,98 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
-from roleadvisor.pack import ChosenAnswers, Course, Pack, Question
-from roleadvisor.scoring import answer_options, scorer_for
+from roleadvisor.pack import ChosenAnswers, Course, Pack, Question, Rule
+from roleadvisor.scoring import Outcome, Scorer, answer_options, scorer_for
+
+# What-ifs: at most this many assumed answers are tried for the questions one change reveals, and at most
+# this many answer sets are scored in all; past either, the search stops and the result says so.
+MAX_ASSUMED_PER_CHANGE = 1_000
+MAX_WHAT_IF_TRIES = 20_000
+
+
+class Citation(NamedTuple):
+    """A sentence of the source page: its id in the pack, where it is on the page, and its words."""
+
+    source: str
+    section: str
+    text: str
 
 
 class Recommendation(NamedTuple):
+    """The role to start in (`role`) and to aim for (`target`); where the weights pull and how strongly; the
+    page's rule that fixed the start, if one did, and its sentence."""
+
     role: str
     title: str
+    target: str
+    target_title: str
+    pull: str
+    pull_title: str
     confidence: float
     label: str
+    rule: str | None
+    because: Citation | None
 
 
 class Contribution(NamedTuple):
-    """Points one answer gives one role, and the card they come from."""
+    """Points one answer gives one role, and the sentence of the page they rest on."""
 
     question: str
+    prompt: str
     choice: str
+    label: str
     role: str
+    role_title: str
     points: int
-    card: str
+    source: Citation
 
 
 class WhatIf(NamedTuple):
-    """A single-answer change that would flip the recommendation to `role`.
+    """A single-answer change that would change the role to start in or to aim for.
 
-    `assumes` holds answers for questions the change would reveal (never asked so far).
+    `assumes` holds answers for questions the change would reveal (never asked so far). `fact` marks a change
+    of background or experience, which `once` words as what would change once it is true.
     """
 
     question: str
+    prompt: str
     before: tuple[str, ...]
+    before_labels: tuple[str, ...]
     after: tuple[str, ...]
+    after_labels: tuple[str, ...]
     role: str
+    role_title: str
+    target: str
+    target_title: str
     assumes: Mapping[str, tuple[str, ...]]
+    assumes_labels: Mapping[str, tuple[str, ...]]
+    fact: bool
+    once: str
+
+
+class NextStep(NamedTuple):
+    """A course or roadmap to take next, who it is for, and the page's sentence for choosing it."""
+
+    id: str
+    title: str
+    audience: str
+    because: Citation | None
 
 
 class Result(NamedTuple):
     recommendation: Recommendation
     scores: Mapping[str, int]
+    strength_scale: int  # the largest lead any role could have: `confidence` is a lead divided by this
     contributions: tuple[Contribution, ...]
-    reasons: tuple[Contribution, ...]
+    reasons: tuple[Contribution, ...]  # what pulled toward each role, strongest first
     what_if: tuple[WhatIf, ...]
-    next_course: Course | None
-    roadmap: Course | None
+    what_if_complete: bool  # False when a search limit cut the what-if search short
+    next_course: NextStep | None
+    roadmap: NextStep | None
+    aim_note: Citation | None  # why the role to aim for comes later (when it differs from the start)
+    close_call_note: Citation | None  # what the page advises when the weights barely lean
+    notes: tuple[Citation, ...]  # more of the page's guidance that fits this result
+    projects: tuple[str, ...]  # project ideas for the role to start in
     answers: ChosenAnswers
 
 
@@ -74,6 +125,15 @@ def shown_questions(pack: Pack, answers: ChosenAnswers) -> list[Question]:
     return scorer_for(pack).shown_questions(answers)
 
 
+def cite(pack: Pack, source_id: str) -> Citation:
+    source = pack.source_named(source_id)
+    return Citation(source_id, source.section, source.text) if source else Citation(source_id, "", source_id)
+
+
+def _labels(question: Question, chosen: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(choice.label if (choice := question.choice(c)) else c for c in chosen)
+
+
 def contributions_for(pack: Pack, answers: ChosenAnswers) -> tuple[Contribution, ...]:
     """Every non-zero weight the visible answers carry, in quiz order."""
     result = []
@@ -84,34 +144,69 @@ def contributions_for(pack: Pack, answers: ChosenAnswers) -> tuple[Contribution,
                 continue
             for weight in choice.weights:
                 if weight.points:
-                    result.append(Contribution(question.id, choice_id, weight.role, weight.points, weight.card))
+                    role = pack.role(weight.role)
+                    source = cite(pack, weight.source)
+                    result.append(Contribution(question.id, question.prompt, choice_id, choice.label, role.id, role.title, weight.points, source))
     return tuple(result)
 
 
 def score_answers(pack: Pack, answers: ChosenAnswers, with_what_if: bool = True) -> Result:
-    """Score a complete answer set: recommendation, totals, reasons, what-ifs and courses."""
+    """Score a complete answer set: where to start and aim, reasons, what-ifs, courses and guidance."""
     scorer = scorer_for(pack)
     kept = scorer.shown_answers(answers)
     outcome = scorer.decide(kept)
-    role = pack.roles[outcome.winner]
     contributions = contributions_for(pack, kept)
     order = {q.id: i for i, q in enumerate(pack.questions)}
-    reasons = tuple(
-        sorted(
-            (c for c in contributions if c.role == role.id and c.points > 0),
-            key=lambda c: (-c.points, order[c.question]),
-        )
-    )
+    reasons = tuple(sorted((c for c in contributions if c.points > 0), key=lambda c: (-c.points, order[c.question])))
+    what_if, complete = flip_candidates(pack, kept, outcome) if with_what_if else ((), True)
+    start = pack.roles[outcome.start]
+    notes = pack.advice_notes
     return Result(
-        recommendation=Recommendation(role.id, role.title, outcome.confidence, outcome.label),
+        recommendation=_recommendation(pack, outcome),
         scores=dict(zip(pack.role_ids, outcome.totals, strict=True)),
+        strength_scale=scorer.scale,
         contributions=contributions,
         reasons=reasons,
-        what_if=flip_candidates(pack, kept, role.id) if with_what_if else (),
-        next_course=pack.course(outcome.course) if outcome.course else None,
-        roadmap=pack.course(outcome.roadmap) if outcome.roadmap else None,
+        what_if=what_if,
+        what_if_complete=complete,
+        next_course=_next_step(pack, outcome.course),
+        roadmap=_next_step(pack, outcome.roadmap),
+        aim_note=cite(pack, notes.later_target) if notes.later_target and outcome.start != outcome.target else None,
+        close_call_note=cite(pack, notes.close_call) if notes.close_call and _close_call(pack, outcome) else None,
+        notes=_notes(pack, outcome),
+        projects=tuple(item.text for item in start.projects),
         answers=kept,
     )
+
+
+def _recommendation(pack: Pack, outcome: Outcome) -> Recommendation:
+    start, target, pull = pack.roles[outcome.start], pack.roles[outcome.target], pack.roles[outcome.pull]
+    rule = outcome.rule
+    because = cite(pack, rule.source) if rule else None
+    return Recommendation(
+        start.id, start.title, target.id, target.title, pull.id, pull.title, outcome.confidence, outcome.label, rule.id if rule else None, because
+    )
+
+
+def _next_step(pack: Pack, rule: Rule | None) -> NextStep | None:
+    course: Course | None = pack.course(rule.course) if rule else None
+    if rule is None or course is None:
+        return None
+    return NextStep(course.id, course.title, course.audience, cite(pack, rule.source) if rule.source else None)
+
+
+def _close_call(pack: Pack, outcome: Outcome) -> bool:
+    return outcome.label == pack.confidence_labels[-1].label
+
+
+def _notes(pack: Pack, outcome: Outcome) -> tuple[Citation, ...]:
+    """More of the page's guidance that fits: a project-led start keeps engineering open; compare scope."""
+    notes = pack.advice_notes
+    wanted = [
+        (notes.project_led_start, pack.role_ids[outcome.start] == pack.tie_break[0] and len(pack.roles) > 1),
+        (notes.compare_scope, True),
+    ]
+    return tuple(cite(pack, source) for source, fits in wanted if source and fits)
 
 
 def score_totals(pack: Pack, answers: ChosenAnswers) -> tuple[int, ...]:
@@ -121,8 +216,10 @@ def score_totals(pack: Pack, answers: ChosenAnswers) -> tuple[int, ...]:
 
 
 def recommended_role(pack: Pack, answers: ChosenAnswers) -> str:
+    """The role to start in, for a complete answer set."""
     scorer = scorer_for(pack)
-    return pack.role_ids[scorer.pick(scorer.totals(scorer.shown_answers(answers)))]
+    kept = scorer.shown_answers(answers)
+    return pack.role_ids[scorer.decide(kept).start]
 
 
 # What-ifs
@@ -152,38 +249,68 @@ def alternative_answers(question: Question, current: tuple[str, ...]) -> Iterato
             yield 2, ordered((chosen - {dropped}) | {added})
 
 
-def flip_candidates(pack: Pack, answers: ChosenAnswers, role: str) -> tuple[WhatIf, ...]:
-    """Single-answer changes that would change the recommendation, smallest change first.
+def flip_candidates(pack: Pack, answers: ChosenAnswers, outcome: Outcome) -> tuple[tuple[WhatIf, ...], bool]:
+    """Single-answer changes that would change the role to start in or to aim for, and whether the search was
+    complete. Changes the learner can make (wishes) come first, then facts that would change things once true;
+    within each, the smallest change first, in quiz order.
 
-    Where a change reveals a question never asked, the first answer to it (in choice order)
-    that makes the flip happen is assumed and named.
+    Where a change reveals a question never asked, the first answer to it (in choice order) that makes the
+    change happen is assumed and named. Facts are changed only to choices that say how they come true (`once`).
     """
-    found: list[tuple[int, int, int, WhatIf]] = []
+    scorer = scorer_for(pack)
+    found: list[tuple[bool, int, int, int, WhatIf]] = []
+    budget = [MAX_WHAT_IF_TRIES]
+    complete = True
     for q_index, question in enumerate(pack.questions):
         current = answers.get(question.id)
         if current is None:
             continue
         for c_index, (size, alternative) in enumerate(alternative_answers(question, current)):
-            changed = dict(answers)
-            changed[question.id] = alternative
-            flip = _flip_with_revealed(pack, changed, role)
+            if question.fact and not _once(question, alternative):
+                continue
+            changed = {**answers, question.id: alternative}
+            flip, searched_all = _flip_with_revealed(scorer, changed, outcome, budget)
+            complete = complete and searched_all
             if flip is not None:
-                new_role, assumed = flip
-                found.append((size, q_index, c_index, WhatIf(question.id, current, alternative, new_role, assumed)))
-    found.sort(key=lambda item: item[:3])
-    return tuple(item[3] for item in found)
+                found.append((question.fact, size, q_index, c_index, _what_if(pack, question, current, alternative, *flip)))
+    found.sort(key=lambda item: item[:4])
+    return tuple(item[4] for item in found), complete
 
 
-def _flip_with_revealed(pack: Pack, changed: dict[str, tuple[str, ...]], role: str) -> tuple[str, dict[str, tuple[str, ...]]] | None:
-    missing = set(missing_questions(pack, changed))
-    revealed = [q for q in pack.questions if q.id in missing]
-    for combination in itertools.product(*(list(answer_options(q)) for q in revealed)):
+def _once(question: Question, answer: tuple[str, ...]) -> str:
+    return " ".join(choice.once for c in answer if (choice := question.choice(c)) is not None and choice.once)
+
+
+def _what_if(pack: Pack, question: Question, before: tuple[str, ...], after: tuple[str, ...], changed: Outcome, assumed: dict[str, tuple[str, ...]]) -> WhatIf:
+    start, target = pack.roles[changed.start], pack.roles[changed.target]
+    assumed_labels = {}
+    for question_id, answer in assumed.items():
+        revealed = pack.question(question_id)
+        assumed_labels[question_id] = _labels(revealed, answer) if revealed else answer
+    return WhatIf(
+        question.id, question.prompt, before, _labels(question, before), after, _labels(question, after),
+        start.id, start.title, target.id, target.title, assumed, assumed_labels, question.fact, _once(question, after),
+    )
+
+
+def _flip_with_revealed(
+    scorer: Scorer, changed: dict[str, tuple[str, ...]], outcome: Outcome, budget: list[int]
+) -> tuple[tuple[Outcome, dict[str, tuple[str, ...]]] | None, bool]:
+    """The outcome of the change (with assumed answers for revealed questions) if it differs; and whether every
+    combination of revealed answers was tried within the limits."""
+    missing = set(scorer.missing(changed))
+    revealed = [c.question for c in scorer.questions if c.question.id in missing]
+    combinations = itertools.product(*(answer_options(q) for q in revealed))
+    for tried, combination in enumerate(combinations):
+        if tried >= MAX_ASSUMED_PER_CHANGE or budget[0] <= 0:
+            return None, False
+        budget[0] -= 1
         assumed = {q.id: option for q, option in zip(revealed, combination, strict=True)}
         completed = {**changed, **assumed}
         # An assumed answer can reveal yet another question; such chains are not what-ifs of one change.
-        if missing_questions(pack, completed):
+        if scorer.missing(completed):
             continue
-        new_role = recommended_role(pack, completed)
-        if new_role != role:
-            return new_role, assumed
-    return None
+        new = scorer.decide(scorer.shown_answers(completed))
+        if (new.start, new.target) != (outcome.start, outcome.target):
+            return (new, assumed), True
+    return None, True

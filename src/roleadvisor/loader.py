@@ -24,6 +24,8 @@ from typing import Any, NamedTuple
 from roleadvisor.datafile import parse_data, read_bytes
 from roleadvisor.errors import PackError
 from roleadvisor.pack import (
+    AdviceNotes,
+    AdviceRule,
     AllOf,
     AnswerIn,
     AnyOf,
@@ -44,6 +46,8 @@ from roleadvisor.pack import (
     Recommended,
     Role,
     Rule,
+    Source,
+    Target,
     Weight,
 )
 from roleadvisor.parsed_pack import parsed_documents
@@ -260,10 +264,14 @@ class _PackBuilder:
         role_ids = [role.id for role in roles]
         guide = _File(self.folder, "guide.yaml", documents["guide.yaml"], self.problems)
         quick_take, cards, confusion, goals, faq = self._guide(guide, role_ids)
+        sources = self._sources(guide, cards)
+        source_ids = [source.id for source in sources]
+        notes = self._advice_notes(guide, source_ids)
         questions_file = _File(self.folder, "questions.yaml", documents["questions.yaml"], self.problems)
-        tie_break, labels, questions = self._questions(questions_file, role_ids, [card.id for card in cards])
+        tie_break, labels, questions = self._questions(questions_file, role_ids, source_ids)
+        advice_rules = self._advice_rules(questions_file, role_ids, source_ids, questions)
         courses_file = _File(self.folder, "courses.yaml", documents["courses.yaml"], self.problems)
-        courses, roadmaps, course_rules, roadmap_rules = self._courses(courses_file, role_ids, questions)
+        courses, roadmaps, course_rules, roadmap_rules = self._courses(courses_file, role_ids, questions, source_ids)
         step_ids = [course.id for course in courses + roadmaps]
         for i, goal in enumerate(goals):
             guide.reference(goal.next_step, step_ids, f"career_goals[{i}].next_step", "course or roadmap")
@@ -283,6 +291,9 @@ class _PackBuilder:
             questions=questions,
             tie_break=tie_break,
             confidence_labels=labels,
+            sources=sources,
+            advice_rules=advice_rules,
+            advice_notes=notes,
         )
 
     # roles.yaml
@@ -343,7 +354,7 @@ class _PackBuilder:
 
     # guide.yaml
     def _guide(self, f: _File, role_ids: list[str]) -> tuple[QuickTake, tuple[Card, ...], tuple[Note, ...], tuple[CareerGoal, ...], tuple[FaqEntry, ...]]:
-        top = f.mapping(f.data, "(top)", ["quick_take", "cards"], ["confusion", "career_goals", "faq"])
+        top = f.mapping(f.data, "(top)", ["quick_take", "cards"], ["confusion", "career_goals", "faq", "sources", "advice_notes"])
         qt = f.mapping(top["quick_take"], "quick_take", ["summary", "main_takeaway", "recommended_direction"])
         quick_take = QuickTake(
             f.text(qt["summary"], "quick_take.summary"),
@@ -386,9 +397,45 @@ class _PackBuilder:
         f.unique((entry.id for entry in faq), "faq", "FAQ")
         return quick_take, tuple(cards), tuple(confusion), tuple(goals), tuple(faq)
 
+    def _sources(self, f: _File, cards: tuple[Card, ...]) -> tuple[Source, ...]:
+        """The page's sentences advice may cite: each card's title (by the card's id), then `sources`."""
+        sources = [Source(card.id, "How To Choose", card.title) for card in cards]
+        for i, raw in enumerate(f.sequence(f.data.get("sources", []), "sources")):
+            path = f"sources[{i}]"
+            m = f.mapping(raw, path, ["id", "section", "text"])
+            sources.append(Source(f.identifier(m["id"], f"{path}.id"), f.text(m["section"], f"{path}.section"), f.text(m["text"], f"{path}.text")))
+        f.unique((source.id for source in sources[len(cards) :]), "sources", "source")
+        for i, source in enumerate(sources[len(cards) :]):
+            if any(card.id == source.id for card in cards):
+                f.problem(f"sources[{i}].id", f"'{source.id}' is already a card id (a card's title is cited by its id)")
+        return tuple(sources)
+
+    def _advice_notes(self, f: _File, source_ids: list[str]) -> AdviceNotes:
+        m = f.mapping(f.data.get("advice_notes", {}), "advice_notes", [], AdviceNotes._fields)
+        for key, value in m.items():
+            f.reference(f.identifier(value, f"advice_notes.{key}"), source_ids, f"advice_notes.{key}", "source")
+        return AdviceNotes(**{key: str(value) for key, value in m.items()})
+
+    def _advice_rules(self, f: _File, role_ids: list[str], source_ids: list[str], questions: tuple[Question, ...]) -> tuple[AdviceRule, ...]:
+        rules = []
+        for i, raw in enumerate(f.sequence(f.data.get("rules", []), "rules")):
+            path = f"rules[{i}]"
+            m = f.mapping(raw, path, ["id", "when", "start", "source"], ["target"])
+            start = f.identifier(m["start"], f"{path}.start")
+            f.reference(start, role_ids, f"{path}.start", "role")
+            target = f.identifier(m["target"], f"{path}.target") if "target" in m else None
+            if target is not None:
+                f.reference(target, role_ids, f"{path}.target", "role")
+            source = f.identifier(m["source"], f"{path}.source")
+            f.reference(source, source_ids, f"{path}.source", "source")
+            when = self._condition(f, m["when"], f"{path}.when", list(questions), None, allow_recommended=False)
+            rules.append(AdviceRule(f.identifier(m["id"], f"{path}.id"), when, start, target, source))
+        f.unique((rule.id for rule in rules), "rules", "rule")
+        return tuple(rules)
+
     # questions.yaml
-    def _questions(self, f: _File, role_ids: list[str], card_ids: list[str]) -> tuple[tuple[str, ...], tuple[ConfidenceLabel, ...], tuple[Question, ...]]:
-        top = f.mapping(f.data, "(top)", ["questions"], ["tie_break", "confidence_labels"])
+    def _questions(self, f: _File, role_ids: list[str], source_ids: list[str]) -> tuple[tuple[str, ...], tuple[ConfidenceLabel, ...], tuple[Question, ...]]:
+        top = f.mapping(f.data, "(top)", ["questions"], ["tie_break", "confidence_labels", "rules"])
         tie_break = tuple(f.identifier(r, f"tie_break[{i}]") for i, r in enumerate(f.sequence(top.get("tie_break", list(role_ids)), "tie_break")))
         for i, role_id in enumerate(tie_break):
             f.reference(role_id, role_ids, f"tie_break[{i}]", "role")
@@ -404,31 +451,38 @@ class _PackBuilder:
             f.problem("confidence_labels", "needs a label with min 0 so every result gets one")
         questions: list[Question] = []
         for i, raw in enumerate(f.sequence(top["questions"], "questions")):
-            questions.append(self._question(f, raw, f"questions[{i}]", role_ids, card_ids, questions))
+            questions.append(self._question(f, raw, f"questions[{i}]", role_ids, source_ids, questions))
         f.unique((q.id for q in questions), "questions", "question")
         return tie_break, tuple(labels), tuple(questions)
 
-    def _question(self, f: _File, raw: object, path: str, role_ids: list[str], card_ids: list[str], earlier: list[Question]) -> Question:
-        m = f.mapping(raw, path, ["id", "prompt", "choices"], ["help", "kind", "min", "max", "when"])
+    def _question(self, f: _File, raw: object, path: str, role_ids: list[str], source_ids: list[str], earlier: list[Question]) -> Question:
+        m = f.mapping(raw, path, ["id", "prompt", "choices"], ["help", "kind", "min", "max", "when", "asks"])
         kind = m.get("kind", "one")
         if kind not in ("one", "many"):
             raise f.fail(f"{path}.kind", f"expected 'one' or 'many', got {kind!r}")
+        asks = m.get("asks", "wish")
+        if asks not in ("fact", "wish"):
+            raise f.fail(f"{path}.asks", f"expected 'fact' or 'wish', got {asks!r}")
         choices = []
         for j, raw_choice in enumerate(f.sequence(m["choices"], f"{path}.choices")):
             cpath = f"{path}.choices[{j}]"
-            c = f.mapping(raw_choice, cpath, ["id", "label"], ["weights"])
+            c = f.mapping(raw_choice, cpath, ["id", "label"], ["weights", "once"])
             weights = []
             for role_id, raw_weight in f.keyed(c.get("weights") or {}, f"{cpath}.weights").items():
                 wpath = f"{cpath}.weights.{role_id}"
-                w = f.mapping(raw_weight, wpath, ["points", "card"])
-                card = f.identifier(w["card"], f"{wpath}.card")
+                # `card` is the older spelling: a card's id names its title as a source.
+                older = isinstance(raw_weight, dict) and "card" in raw_weight and "source" not in raw_weight
+                cites = "card" if older else "source"
+                w = f.mapping(raw_weight, wpath, ["points", cites])
+                source = f.identifier(w[cites], f"{wpath}.{cites}")
                 f.reference(str(role_id), role_ids, wpath, "role")
-                f.reference(card, card_ids, f"{wpath}.card", "card")
+                f.reference(source, source_ids, f"{wpath}.{cites}", "source")
                 points = f.integer(w["points"], f"{wpath}.points")
                 if abs(points) > MAX_POINTS:
                     f.problem(f"{wpath}.points", f"{points} is outside -{MAX_POINTS}..{MAX_POINTS}")
-                weights.append(Weight(str(role_id), points, card))
-            choices.append(Choice(f.identifier(c["id"], f"{cpath}.id"), f.text(c["label"], f"{cpath}.label"), tuple(weights)))
+                weights.append(Weight(str(role_id), points, source))
+            once = f.text(c["once"], f"{cpath}.once") if "once" in c else ""
+            choices.append(Choice(f.identifier(c["id"], f"{cpath}.id"), f.text(c["label"], f"{cpath}.label"), tuple(weights), once))
         f.unique((c.id for c in choices), f"{path}.choices", "choice")
         if not choices:
             f.problem(f"{path}.choices", "a question needs at least one choice")
@@ -449,6 +503,7 @@ class _PackBuilder:
             max_choices=high,
             when=when,
             choices=tuple(choices),
+            fact=asks == "fact",
         )
 
     def _condition(self, f: _File, raw: object, path: str, questions: list[Question], role_ids: list[str] | None, allow_recommended: bool) -> Condition:
@@ -468,14 +523,15 @@ class _PackBuilder:
                 for i, choice_id in enumerate(choices):
                     f.reference(choice_id, target.choice_ids, f"{path}.in[{i}]", f"choice for '{question_id}'")
             return AnswerIn(question_id, choices)
-        if "recommended" in raw:
-            m = f.mapping(raw, path, ["recommended"])
-            role_id = f.identifier(m["recommended"], f"{path}.recommended")
-            if not allow_recommended:
-                f.problem(path, "a question's `when` cannot use `recommended` (it is known only after scoring)")
-            elif role_ids is not None:
-                f.reference(role_id, role_ids, f"{path}.recommended", "role")
-            return Recommended(role_id)
+        for key, make_role in (("recommended", Recommended), ("target", Target)):
+            if key in raw:
+                m = f.mapping(raw, path, [key])
+                role_id = f.identifier(m[key], f"{path}.{key}")
+                if not allow_recommended:
+                    f.problem(path, f"only course and roadmap rules can use `{key}` (it is known only after scoring)")
+                elif role_ids is not None:
+                    f.reference(role_id, role_ids, f"{path}.{key}", "role")
+                return make_role(role_id)
         for key, make in (("all", AllOf), ("any", AnyOf)):
             if key in raw:
                 m = f.mapping(raw, path, [key])
@@ -486,16 +542,16 @@ class _PackBuilder:
         if "not" in raw:
             m = f.mapping(raw, path, ["not"])
             return Not(self._condition(f, m["not"], f"{path}.not", questions, role_ids, allow_recommended))
-        raise f.fail(path, "expected a condition with one of: question/in, recommended, all, any, not")
+        raise f.fail(path, "expected a condition with one of: question/in, recommended, target, all, any, not")
 
     # courses.yaml
-    def _courses(self, f: _File, role_ids: list[str], questions: tuple[Question, ...]) -> tuple[tuple[Course, ...], tuple[Course, ...], tuple[Rule, ...], tuple[Rule, ...]]:
+    def _courses(self, f: _File, role_ids: list[str], questions: tuple[Question, ...], source_ids: list[str]) -> tuple[tuple[Course, ...], tuple[Course, ...], tuple[Rule, ...], tuple[Rule, ...]]:
         top = f.mapping(f.data, "(top)", ["courses", "next_course"], ["roadmaps", "roadmap"])
         courses = self._course_list(f, top["courses"], "courses")
         roadmaps = self._course_list(f, top.get("roadmaps", []), "roadmaps")
         f.unique((c.id for c in courses + roadmaps), "courses", "course or roadmap")
-        course_rules = self._rules(f, top["next_course"], "next_course", [c.id for c in courses], role_ids, questions)
-        roadmap_rules = self._rules(f, top.get("roadmap", []), "roadmap", [r.id for r in roadmaps], role_ids, questions)
+        course_rules = self._rules(f, top["next_course"], "next_course", [c.id for c in courses], role_ids, questions, source_ids)
+        roadmap_rules = self._rules(f, top.get("roadmap", []), "roadmap", [r.id for r in roadmaps], role_ids, questions, source_ids)
         return courses, roadmaps, course_rules, roadmap_rules
 
     def _course_list(self, f: _File, value: object, path: str) -> tuple[Course, ...]:
@@ -505,12 +561,15 @@ class _PackBuilder:
             result.append(Course(f.identifier(m["id"], f"{path}[{i}].id"), f.text(m["title"], f"{path}[{i}].title"), f.text(m["for"], f"{path}[{i}].for")))
         return tuple(result)
 
-    def _rules(self, f: _File, value: object, path: str, targets: list[str], role_ids: list[str], questions: tuple[Question, ...]) -> tuple[Rule, ...]:
+    def _rules(self, f: _File, value: object, path: str, targets: list[str], role_ids: list[str], questions: tuple[Question, ...], source_ids: list[str]) -> tuple[Rule, ...]:
         rules = []
         for i, raw in enumerate(f.sequence(value, path)):
-            m = f.mapping(raw, f"{path}[{i}]", ["course"], ["when"])
+            m = f.mapping(raw, f"{path}[{i}]", ["course"], ["when", "source"])
+            source = f.identifier(m["source"], f"{path}[{i}].source") if "source" in m else ""
+            if source:
+                f.reference(source, source_ids, f"{path}[{i}].source", "source")
             target = f.identifier(m["course"], f"{path}[{i}].course")
             f.reference(target, targets, f"{path}[{i}].course", "course" if path == "next_course" else "roadmap")
             when = self._condition(f, m["when"], f"{path}[{i}].when", list(questions), role_ids, allow_recommended=True) if "when" in m else None
-            rules.append(Rule(target, when))
+            rules.append(Rule(target, when, source))
         return tuple(rules)

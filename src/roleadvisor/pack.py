@@ -40,7 +40,7 @@ class Factor(NamedTuple):
 
 
 class Card(NamedTuple):
-    """A trade-off card from "How To Choose": the source every question weight cites."""
+    """A trade-off card from "How To Choose" (its title is also a source weights and rules may cite)."""
 
     id: str
     title: str
@@ -75,6 +75,14 @@ class FaqEntry(NamedTuple):
     answer: str
 
 
+class Source(NamedTuple):
+    """A sentence of the source page that advice cites: where on the page it is, and its exact words."""
+
+    id: str
+    section: str
+    text: str
+
+
 class Course(NamedTuple):
     """A course or a roadmap, and who it is for."""
 
@@ -92,7 +100,13 @@ class AnswerIn(NamedTuple):
 
 
 class Recommended(NamedTuple):
-    """Holds when the recommended role is `role` (course rules only)."""
+    """Holds when the role to start in is `role` (course and roadmap rules only)."""
+
+    role: str
+
+
+class Target(NamedTuple):
+    """Holds when the role to aim for is `role` (course and roadmap rules only)."""
 
     role: str
 
@@ -109,21 +123,24 @@ class Not(NamedTuple):
     condition: Condition
 
 
-Condition = Union[AnswerIn, Recommended, AllOf, AnyOf, Not]
+Condition = Union[AnswerIn, Recommended, Target, AllOf, AnyOf, Not]
 
 
 class Weight(NamedTuple):
-    """Points a choice gives a role, and the trade-off card they come from."""
+    """Points a choice gives a role, and the source sentence they come from."""
 
     role: str
     points: int
-    card: str
+    source: str
 
 
 class Choice(NamedTuple):
     id: str
     label: str
     weights: tuple[Weight, ...]
+    # For a fact: how a what-if says it ("once you have run software in production"); empty when the
+    # learner cannot become this later, so no what-if suggests it.
+    once: str = ""
 
 
 class Question(NamedTuple):
@@ -135,6 +152,9 @@ class Question(NamedTuple):
     max_choices: int
     when: Condition | None
     choices: tuple[Choice, ...]
+    # A fact about the learner (background, experience) sets the build level; any other answer is a wish
+    # that says where the learner is pulled.
+    fact: bool = False
 
     def choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
@@ -148,10 +168,31 @@ class Question(NamedTuple):
 
 
 class Rule(NamedTuple):
-    """Pick `target` (a course or roadmap id) when `when` holds (always, if None)."""
+    """Pick `course` (a course or roadmap id) when `when` holds (always, if None), citing `source`."""
 
-    target: str
+    course: str
     when: Condition | None
+    source: str = ""
+
+
+class AdviceRule(NamedTuple):
+    """One of the page's own rules: when `when` holds, start in `start` (and aim for `target`, if given),
+    whatever the weights say. Tried in order before the weights; the first that holds decides."""
+
+    id: str
+    when: Condition
+    start: str
+    target: str | None
+    source: str
+
+
+class AdviceNotes(NamedTuple):
+    """Source ids of the page's guidance the report adds where it fits (empty: not added)."""
+
+    later_target: str = ""  # start and target differ
+    close_call: str = ""  # the weights barely lean either way
+    project_led_start: str = ""  # starting as the first role in the tie-break order
+    compare_scope: str = ""  # job titles vary, so compare scope
 
 
 class ConfidenceLabel(NamedTuple):
@@ -177,6 +218,9 @@ class Pack:
     questions: tuple[Question, ...]
     tie_break: tuple[str, ...]
     confidence_labels: tuple[ConfidenceLabel, ...]
+    sources: tuple[Source, ...] = ()
+    advice_rules: tuple[AdviceRule, ...] = ()
+    advice_notes: AdviceNotes = AdviceNotes()
 
     @property
     def role_ids(self) -> tuple[str, ...]:
@@ -206,6 +250,12 @@ class Pack:
         for card in self.cards:
             if card.id == card_id:
                 return card
+        return None
+
+    def source_named(self, source_id: str) -> Source | None:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
         return None
 
     def course(self, course_id: str) -> Course | None:

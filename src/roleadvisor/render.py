@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from roleadvisor.engine import Contribution, Result, WhatIf
+from roleadvisor.engine import Citation, Contribution, Result, WhatIf
 from roleadvisor.pack import Course, Pack
 from roleadvisor.views import (
     compare_data,
@@ -254,33 +254,40 @@ def render_faq(pack: Pack, query: str | None, fmt: str, color: bool) -> str:
 
 
 # quiz results
+#
+# The report answers first: where to start and aim, why, what would change it, and the next steps; then the
+# page's guidance, then the comparison. Everything shown comes from the Result (ids, titles, cited sentences).
 
-
-def _choice_label(pack: Pack, question_id: str, chosen: Iterable[str]) -> str:
-    question = pack.question(question_id)
-    if question is None:
-        return ", ".join(chosen)
-    return ", ".join(choice.label if (choice := question.choice(c)) else c for c in chosen)
-
-
-def _what_if_line(pack: Pack, w: WhatIf) -> str:
-    role = pack.role(w.role).title
-    line = f"{w.question}: {_choice_label(pack, w.question, w.after)} (instead of {_choice_label(pack, w.question, w.before)}) -> {role}"
-    if w.assumes:
-        assumed = "; ".join(f"{q} = {', '.join(a)}" for q, a in w.assumes.items())
-        line += f", assuming {assumed}"
-    return line
-
-
-def _reason_line(pack: Pack, c: Contribution) -> str:
-    card = pack.card(c.card)
-    source = card.title if card else c.card
-    return f"+{c.points} {c.question}: {_choice_label(pack, c.question, [c.choice])}  [card: {source}]"
-
-
-TOP_REASONS = 3
+TOP_REASONS = 3  # per role
 TOP_WHAT_IFS = 3
-NO_FLIP = "No single answer change would flip this recommendation."
+NO_FLIP = "No single answer change would change where you start or aim."
+BAR_WIDTH = 20
+
+
+def _quoted(citation: Citation) -> str:
+    return f'"{citation.text}" ({citation.section})' if citation.section else f'"{citation.text}"'
+
+
+def _reason_line(c: Contribution) -> str:
+    return f'+{c.points} {c.question}: {c.label} - "{c.source.text}"'
+
+
+def _what_if_line(w: WhatIf, result: Result) -> str:
+    rec = result.recommendation
+    changes = []
+    if w.role != rec.role:
+        changes.append(f"start as {w.role_title}")
+    if w.target != rec.target:
+        changes.append(f"aim for {w.target_title}")
+    outcome = " and ".join(changes)
+    if w.fact:
+        line = f"{w.once[:1].upper()}{w.once[1:]} -> {outcome}"
+    else:
+        line = f"{w.question}: {', '.join(w.after_labels)} (instead of {', '.join(w.before_labels)}) -> {outcome}"
+    if w.assumes:
+        assumed = "; ".join(f"{q}: {', '.join(labels)}" for q, labels in w.assumes_labels.items())
+        line += f", if also {assumed}"
+    return line
 
 
 def _shown(lines: list[str], total: int) -> list[str]:
@@ -290,17 +297,68 @@ def _shown(lines: list[str], total: int) -> list[str]:
     return lines
 
 
-def _reason_lines(pack: Pack, result: Result, explain: bool) -> list[str]:
-    reasons = result.reasons if explain else result.reasons[:TOP_REASONS]
-    lines = _shown([_reason_line(pack, c) for c in reasons], len(result.reasons))
-    if _is_tie(result):
-        lines.append(f"The scores are tied, and a tie goes to {result.recommendation.title} (the pack's tie-break order).")
+def _reason_groups(result: Result, explain: bool) -> list[tuple[str, list[str]]]:
+    """Per role with points, strongest pull first: a heading and its reason lines."""
+    groups = []
+    for role_id, score in sorted(result.scores.items(), key=lambda item: -item[1]):
+        reasons = [c for c in result.reasons if c.role == role_id]
+        if not reasons:
+            continue
+        shown = reasons if explain else reasons[:TOP_REASONS]
+        title = reasons[0].role_title
+        groups.append((f"Toward {title} ({score} points)", _shown([_reason_line(c) for c in shown], len(reasons))))
+    return groups
+
+
+def _tie_line(result: Result) -> str | None:
+    top = max(result.scores.values(), default=0)
+    if sum(1 for score in result.scores.values() if score == top) < 2:
+        return None
+    return f"Your answers pull both ways equally ({top} points each), so the lean goes to {result.recommendation.pull_title}, first in the pack's tie-break order."
+
+
+def _what_if_lines(result: Result, explain: bool) -> list[str]:
+    what_ifs = result.what_if if explain else result.what_if[:TOP_WHAT_IFS]
+    lines = _shown([_what_if_line(w, result) for w in what_ifs], len(result.what_if))
+    if not result.what_if_complete:
+        lines.append("(The search for what-ifs stopped at its limit, so there may be more.)")
     return lines
 
 
-def _what_if_lines(pack: Pack, result: Result, explain: bool) -> list[str]:
-    what_ifs = result.what_if if explain else result.what_if[:TOP_WHAT_IFS]
-    return _shown([_what_if_line(pack, w) for w in what_ifs], len(result.what_if))
+def _headline(result: Result) -> list[str]:
+    rec = result.recommendation
+    lines = [f"Start as: {rec.title}"]
+    if rec.target != rec.role:
+        aim = f"Aim for: {rec.target_title}"
+        lines.append(f"{aim}. {result.aim_note.text}" if result.aim_note else aim)
+    if rec.because is not None:
+        lines.append(f"The page's rule: {_quoted(rec.because)}")
+    return lines
+
+
+def _strength_line(result: Result, bar: bool) -> str:
+    rec = result.recommendation
+    lead = round(rec.confidence * result.strength_scale)
+    filled = round(BAR_WIDTH * rec.confidence)
+    drawn = f"  {'█' * filled}{'·' * (BAR_WIDTH - filled)}" if bar else ""
+    scores = " to ".join(str(score) for score in sorted(result.scores.values(), reverse=True))
+    return f"Your answers lean toward {rec.pull_title}: {rec.label}{drawn}  ({scores}: a lead of {lead} on a scale of {result.strength_scale})"
+
+
+def _next_step_lines(result: Result) -> list[tuple[str, str, str | None]]:
+    """(heading, course title and audience, why) for the next course and the roadmap."""
+    steps = []
+    for heading, step in (("Next course", result.next_course), ("Then", result.roadmap)):
+        if step is not None:
+            steps.append((f"{heading}: {step.title}", step.audience, _quoted(step.because) if step.because else None))
+    return steps
+
+
+def _guidance_lines(result: Result) -> list[str]:
+    lines = [_quoted(note) for note in result.notes]
+    if result.projects:
+        lines.append(f"Projects to start with as {result.recommendation.title}: {'; '.join(result.projects)}.")
+    return lines
 
 
 def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None) -> str:
@@ -312,40 +370,42 @@ def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bo
 
 
 def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
-    rec = result.recommendation
-    out = [f"# Recommendation: {rec.title}\n", f"Confidence: {rec.confidence:.0%} ({rec.label})\n"]
-    out.append(_md_table(["Role", "Score"], [[pack.role(r).title, str(s)] for r, s in result.scores.items()]))
+    head = _headline(result)
+    out = [f"# {head[0]}\n", *(f"{_md(line)}\n" for line in head[1:]), f"{_md(_strength_line(result, bar=False))}\n"]
+    if result.close_call_note:
+        out.append(f"Close call: {_md(_quoted(result.close_call_note))}\n")
     out.append("## Why\n")
-    out += [f"- {line}" for line in _reason_lines(pack, result, explain)] or ["- No answer favoured one role."]
-    out.append("\n## What would change it\n")
-    out += [f"- {line}" for line in _what_if_lines(pack, result, explain)] or [f"- {NO_FLIP}"]
+    for heading, lines in _reason_groups(result, explain):
+        out.append(f"**{_md(heading)}**\n")
+        out += [f"- {_md(line)}" for line in lines]
+        out.append("")
+    tie = _tie_line(result)
+    out += [_md(tie), ""] if tie else []
+    if not result.reasons:
+        out += ["- No answer favoured one role.", ""]
+    out.append("## What would change it\n")
+    out += [f"- {_md(line)}" for line in _what_if_lines(result, explain)] or [f"- {NO_FLIP}"]
+    out.append("\n## Next steps\n")
+    for number, (heading, audience, why) in enumerate(_next_step_lines(result), start=1):
+        out.append(f"{number}. **{_md(heading)}**: {_md(audience)}" + (f" Why: {_md(why)}" if why else ""))
+    guidance = _guidance_lines(result)
+    if guidance:
+        out.append("\n## Good to know\n")
+        out += [f"- {_md(line)}" for line in guidance]
     out.append("")
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
     header, rows = _compare_rows(data, "factors")
     out.append("## Comparison\n\n" + _md_table(header, rows))
-    out.append(_next_steps_markdown(result))
     if explain:
         out.append("## Every contribution\n")
-        out.append(_md_table(["Question", "Answer", "Role", "Points", "Card"], [[c.question, c.choice, c.role, str(c.points), c.card] for c in result.contributions]))
+        rows = [[c.question, c.choice, c.role, str(c.points), c.source.text] for c in result.contributions]
+        out.append(_md_table(["Question", "Answer", "Role", "Points", "Source"], rows))
     return "\n".join(out)
 
 
-def _next_steps_markdown(result: Result) -> str:
-    lines = ["## Next steps\n"]
-    if result.next_course:
-        lines.append(f"1. **Next course: {result.next_course.title}** — {result.next_course.audience}")
-    if result.roadmap:
-        lines.append(f"2. **Then: {result.roadmap.title}** — {result.roadmap.audience}")
-    return "\n".join(lines) + "\n"
-
-
-def _is_tie(result: Result) -> bool:
-    top = result.scores[result.recommendation.role]
-    return sum(1 for score in result.scores.values() if score == top) > 1
-
-
-def _bullets(lines: list[str], empty: str) -> RenderableType:
+def _bullets(lines: list[str], empty: str, indent: int = 0) -> RenderableType:
     """Lines with a hanging indent, so wrapped text stays aligned under its bullet."""
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -354,51 +414,46 @@ def _bullets(lines: list[str], empty: str) -> RenderableType:
     grid.add_column()
     for line in lines or [empty]:
         grid.add_row("•" if lines else " ", Text(line))
-    return grid
+    return Padding(grid, (0, 0, 0, indent))
 
 
 def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[RenderableType]:
-    from rich.console import Group
-    from rich.panel import Panel
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
-    rec = result.recommendation
-    top = max(max(result.scores.values()), 1)
-    bars = Table.grid(padding=(0, 1))
-    bars.add_column()
-    bars.add_column()
-    bars.add_column(justify="right")
-    for role_id, score in result.scores.items():
-        filled = round(20 * max(score, 0) / top)
-        style = "green" if role_id == rec.role else "dim"
-        bars.add_row(Text(pack.role(role_id).title), Text("█" * filled + "·" * (20 - filled), style=style), str(score))
-    parts: list[RenderableType] = [
-        Text.assemble(("Recommended: ", "bold"), (rec.title, "bold green"), f"  ({rec.label}, confidence {rec.confidence:.0%})"),
-        Text(""),
-        bars,
-        Text(""),
-        Text("Why", style="bold"),
-    ]
-    parts.append(_bullets(_reason_lines(pack, result, explain), "No answer favoured one role."))
-    parts.append(Text("What would change it", style="bold"))
-    parts.append(_bullets(_what_if_lines(pack, result, explain), NO_FLIP))
-    blocks: list[RenderableType] = [Panel(Group(*parts), title="Your recommendation", title_align="left")]
+    head = _headline(result)
+    parts: list[RenderableType] = [Text(head[0], style="bold green"), *(Text(line) for line in head[1:])]
+    parts.append(Text(_strength_line(result, bar=True)))
+    if result.close_call_note:
+        parts.append(Text(f"Close call: {_quoted(result.close_call_note)}"))
+    parts += [Text(""), Text("Why", style="bold")]
+    for heading, lines in _reason_groups(result, explain):
+        parts += [Padding(Text(heading), (0, 0, 0, 2)), _bullets(lines, "", indent=2)]
+    tie = _tie_line(result)
+    if tie:
+        parts.append(Padding(Text(tie), (0, 0, 0, 2)))
+    if not result.reasons:
+        parts.append(_bullets([], "No answer favoured one role.", indent=2))
+    parts += [Text("What would change it", style="bold"), _bullets(_what_if_lines(result, explain), NO_FLIP, indent=2)]
+    parts.append(Text("Next steps", style="bold"))
+    for number, (heading, audience, why) in enumerate(_next_step_lines(result), start=1):
+        parts.append(Padding(Text.assemble((f"{number}. {heading}", "bold cyan")), (0, 0, 0, 2)))
+        parts.append(Padding(Text(audience + (f" Why: {why}" if why else "")), (0, 0, 0, 5)))
+    guidance = _guidance_lines(result)
+    if guidance:
+        parts += [Text("Good to know", style="bold"), _bullets(guidance, "", indent=2)]
+    parts.append(Text(""))
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
-    blocks += compare_tables(data, ("factors",), highlight=rec.role)
-    steps: list[RenderableType] = []
-    for heading, course in (("Next course: ", result.next_course), ("Then: ", result.roadmap)):
-        if course is not None:
-            steps += [Text.assemble((heading, "bold"), (course.title, "bold cyan")), _course_block(course)]
-    blocks.append(Panel(Group(*steps), title="Next steps", title_align="left"))
+    parts += compare_tables(data, ("factors",), highlight=result.recommendation.role)
     if explain:
         table = Table(title="Every contribution", expand=True)
-        for name in ("Question", "Answer", "Role", "Points", "Card"):
+        for name in ("Question", "Answer", "Role", "Points", "Source"):
             table.add_column(name, justify="right" if name == "Points" else "left", overflow="fold")
         for c in result.contributions:
-            table.add_row(*(Text(str(cell)) for cell in (c.question, c.choice, c.role, c.points, c.card)))
-        blocks.append(table)
-    return blocks
+            table.add_row(*(Text(str(cell)) for cell in (c.question, c.choice, c.role, c.points, c.source.text)))
+        parts.append(table)
+    return parts
 
 
 def batch_progress(total_bytes: int) -> Any:

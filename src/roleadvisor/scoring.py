@@ -1,9 +1,17 @@
 """The compiled scorer: a pack's scoring tables and rules, built once, run by the quiz, batch, check and the API.
 
 `scorer_for(pack)` compiles a pack into a `Scorer`: per question, each valid answer (a set of choices)
-with the points it gives each role; each `when` and course rule as a closure. Every decision the tool
-reports (which questions are shown, the totals, the winner and its tie-break, the confidence, the course
-and roadmap) is made here, once, for everyone. No I/O, no printing.
+with the points it gives each role; each `when`, advice rule and course rule as a closure. Every decision
+the tool reports is made here, once, for everyone:
+
+1. the page's own rules (`rules:` in questions.yaml), tried in order: the first that holds fixes the role to
+   start in (and, if it says so, the role to aim for), whatever the weights say;
+2. the weights decide what the rules leave open: the highest total is where the learner is pulled (an exact
+   tie goes to the first role in the tie-break order), and its margin is the strength of that pull, on one
+   scale for every role;
+3. the course and roadmap rules (courses.yaml) pick the next steps from the answers and both roles.
+
+No I/O, no printing.
 """
 
 from __future__ import annotations
@@ -16,14 +24,10 @@ from typing import NamedTuple, Optional
 from roleadvisor.answers import as_choices, check_answer, split_choices
 from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, questions_read
 from roleadvisor.errors import AnswerError
-from roleadvisor.pack import Pack, Question, Rule
+from roleadvisor.pack import AdviceRule, Pack, Question, Rule
 
 # A question's table holds at most this many valid answers; rarer ones are checked and summed when met.
 MAX_TABLE_SIZE = 50_000
-# Beyond this many combinations of gate answers, the best margin uses a looser (still valid) bound.
-MAX_GATE_BRANCHES = 10_000
-
-
 class ValidAnswer(NamedTuple):
     """A validated answer: its choices in question order and the points it gives each role."""
 
@@ -41,14 +45,30 @@ class CompiledQuestion(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """What a complete answer set decides: the winner (a role index), totals, confidence, label, course, roadmap."""
+    """What a complete answer set decides. Roles are indexes into the pack's roles.
 
-    winner: int
+    `start` is the role to start in, `target` the role to aim for; `pull` is where the weights lean, with
+    `confidence` (the strength of that lean, 0 to 1, the same scale for every role) and its `label`; `rule` is
+    the page's rule that fixed the start, if one did; `course` and `roadmap` are the rules that picked them.
+    """
+
+    start: int
+    target: int
+    pull: int
+    rule: AdviceRule | None
     totals: tuple[int, ...]
     confidence: float
     label: str
-    course: str | None
-    roadmap: str | None
+    course: Rule | None
+    roadmap: Rule | None
+
+    @property
+    def course_id(self) -> str | None:
+        return self.course.course if self.course else None
+
+    @property
+    def roadmap_id(self) -> str | None:
+        return self.roadmap.course if self.roadmap else None
 
 
 class RowScore(NamedTuple):
@@ -64,7 +84,7 @@ class RowScore(NamedTuple):
     ignored: bool
 
 
-CompiledRules = tuple[tuple[Optional[Test], str], ...]
+CompiledRules = tuple[tuple[Optional[Test], Rule], ...]
 # Choices in one text cell (a CSV cell, a string in a row mapping) are separated by this.
 MULTI_SEPARATOR = ";"
 # Distinct texts remembered per question, so that a column's usual spellings are validated once.
@@ -87,8 +107,8 @@ class Scorer:
         self.by_id = {compiled.question.id: compiled for compiled in self.questions}
         self.course_rules = _compile_rules(pack.course_rules)
         self.roadmap_rules = _compile_rules(pack.roadmap_rules)
-        self.best_margin = tuple(max(0, _best_margin(self, role)) for role in range(len(self.role_ids)))
-        self._strengths: dict[tuple[int, int], tuple[float, str]] = {}
+        self.advice_rules = tuple((compile_condition(rule.when), rule) for rule in pack.advice_rules)
+        self.scale = strength_scale(self)
         self._texts: dict[str, dict[str, ValidAnswer]] = {q.id: {} for q in pack.questions}
         conditional = [c for c in self.questions if c.shown is not None or c.read_by_conditions]
         self._conditional_plan = tuple((c.question.id, c.shown, self._texts[c.question.id]) for c in conditional)
@@ -162,7 +182,7 @@ class Scorer:
         try:
             for question_id, shown_when, remembered in self._conditional_plan:
                 value = raw.get(question_id)
-                if shown_when is not None and not shown_when(read, None):
+                if shown_when is not None and not shown_when(read, None, None):
                     ignored = ignored or not _is_blank(value)
                     continue
                 answer = remembered.get(value)  # type: ignore[call-overload]  # a list raises TypeError (the slow path)
@@ -188,7 +208,7 @@ class Scorer:
         for compiled in self.questions:
             question_id = compiled.question.id
             value = raw.get(question_id)
-            if compiled.shown is not None and not compiled.shown(read, None):
+            if compiled.shown is not None and not compiled.shown(read, None, None):
                 ignored = ignored or not _is_blank(value)
                 continue
             try:
@@ -210,7 +230,7 @@ class Scorer:
         kept: dict[str, tuple[str, ...]] = {}
         for compiled in self.questions:
             question_id = compiled.question.id
-            if question_id in answers and (compiled.shown is None or compiled.shown(kept, None)):
+            if question_id in answers and (compiled.shown is None or compiled.shown(kept, None, None)):
                 kept[question_id] = tuple(answers[question_id])
         return kept
 
@@ -219,7 +239,7 @@ class Scorer:
         kept: dict[str, tuple[str, ...]] = {}
         missing = []
         for compiled in self.questions:
-            if compiled.shown is not None and not compiled.shown(kept, None):
+            if compiled.shown is not None and not compiled.shown(kept, None, None):
                 continue
             question_id = compiled.question.id
             if question_id in answers:
@@ -231,7 +251,7 @@ class Scorer:
     def shown_questions(self, answers: ChosenAnswers) -> list[Question]:
         """The questions shown for these answers, in quiz order (a `when` reads only earlier answers)."""
         kept = self.shown_answers(answers)
-        return [c.question for c in self.questions if c.shown is None or c.shown(kept, None)]
+        return [c.question for c in self.questions if c.shown is None or c.shown(kept, None, None)]
 
     # Decisions
 
@@ -240,35 +260,37 @@ class Scorer:
         return _sum_points([self.zero_points, *(self.answer(q, chosen, "").points for q, chosen in shown.items())])
 
     def pick(self, totals: tuple[int, ...]) -> int:
-        """Index of the highest total; exact ties go to the role earliest in the tie-break order."""
+        """Where the weights pull: the highest total; exact ties go to the role earliest in the tie-break order."""
         top = max(totals)
         for winner in self.tie_order:
             if totals[winner] == top:
                 return winner
         raise ValueError("tie-break order names no role")  # the loader makes the order name every role
 
-    def strength(self, winner: int, totals: tuple[int, ...]) -> tuple[float, str]:
-        """The confidence (the winning margin as a share of the largest margin the role could have) and its label."""
+    def strength(self, totals: tuple[int, ...]) -> tuple[float, str]:
+        """How strongly the weights pull: the lead over the runner-up as a share of the largest lead any role
+        could have (one scale for all roles, so the same lead reads the same either way), and its label."""
         margin = 0
         if len(totals) > 1:
             ordered = sorted(totals)
             margin = ordered[-1] - ordered[-2]
-        known = self._strengths.get((winner, margin))
-        if known is None:
-            best = self.best_margin[winner]
-            confidence = round(min(1.0, margin / best), 3) if margin > 0 and best > 0 else 0.0
-            known = (confidence, self.label(confidence))
-            if len(self._strengths) < MAX_REMEMBERED_OUTCOMES:
-                self._strengths[(winner, margin)] = known
-        return known
+        confidence = round(min(1.0, margin / self.scale), 3) if margin > 0 and self.scale > 0 else 0.0
+        return confidence, self.label(confidence)
 
     def label(self, confidence: float) -> str:
         labels = self.pack.confidence_labels
         return next((entry.label for entry in labels if confidence >= entry.min_confidence), labels[-1].label)
 
-    def steps(self, shown: ChosenAnswers, role: str) -> tuple[str | None, str | None]:
-        """The next course and the roadmap the first rule that holds names, for these answers and this role."""
-        return first_target(self.course_rules, shown, role), first_target(self.roadmap_rules, shown, role)
+    def advice_rule(self, shown: ChosenAnswers) -> AdviceRule | None:
+        """The first of the page's rules that holds for these answers, if any."""
+        for holds, rule in self.advice_rules:
+            if holds(shown, None, None):
+                return rule
+        return None
+
+    def steps(self, shown: ChosenAnswers, start: str, target: str) -> tuple[Rule | None, Rule | None]:
+        """The course rule and the roadmap rule that hold first for these answers and roles."""
+        return first_rule(self.course_rules, shown, start, target), first_rule(self.roadmap_rules, shown, start, target)
 
     def decide(self, shown: ChosenAnswers, totals: tuple[int, ...] | None = None) -> Outcome:
         """Everything a complete set of shown answers decides (`totals` if already summed)."""
@@ -278,13 +300,19 @@ class Scorer:
         key = (totals, *map(shown.get, self._rule_questions))
         known = self._outcomes.get(key)
         if known is None:
-            winner = self.pick(totals)
-            confidence, label = self.strength(winner, totals)
-            course, roadmap = self.steps(shown, self.role_ids[winner])
-            known = Outcome(winner, totals, confidence, label, course, roadmap)
+            known = self._decide(shown, totals)
             if len(self._outcomes) < MAX_REMEMBERED_OUTCOMES:
                 self._outcomes[key] = known
         return known
+
+    def _decide(self, shown: ChosenAnswers, totals: tuple[int, ...]) -> Outcome:
+        pull = self.pick(totals)
+        rule = self.advice_rule(shown)
+        start = self.role_ids.index(rule.start) if rule else pull
+        target = self.role_ids.index(rule.target) if rule and rule.target else pull
+        confidence, label = self.strength(totals)
+        course, roadmap = self.steps(shown, self.role_ids[start], self.role_ids[target])
+        return Outcome(start, target, pull, rule, totals, confidence, label, course, roadmap)
 
 
 @lru_cache(maxsize=8)
@@ -312,15 +340,15 @@ def _sum_points(points: list[tuple[int, ...]]) -> tuple[int, ...]:
     return tuple(map(sum, zip(*points, strict=False)))
 
 
-def first_target(rules: CompiledRules, answers: ChosenAnswers, role: str) -> str | None:
-    for holds, target in rules:
-        if holds is None or holds(answers, role):
-            return target
+def first_rule(rules: CompiledRules, answers: ChosenAnswers, start: str, target: str) -> Rule | None:
+    for holds, rule in rules:
+        if holds is None or holds(answers, start, target):
+            return rule
     return None
 
 
 def _compile_rules(rules: Iterable[Rule]) -> CompiledRules:
-    return tuple((compile_condition(rule.when) if rule.when is not None else None, rule.target) for rule in rules)
+    return tuple((compile_condition(rule.when) if rule.when is not None else None, rule) for rule in rules)
 
 
 def _choice_vectors(pack: Pack) -> dict[str, dict[str, tuple[int, ...]]]:
@@ -346,6 +374,8 @@ def _questions_read_by_conditions(pack: Pack) -> Iterator[str]:
 
 
 def _questions_read_by_rules(pack: Pack) -> Iterator[str]:
+    for advice in pack.advice_rules:
+        yield from questions_read(advice.when)
     for rule in pack.course_rules + pack.roadmap_rules:
         if rule.when is not None:
             yield from questions_read(rule.when)
@@ -386,7 +416,7 @@ def gate_assignments(scorer: Scorer) -> Iterator[dict[str, tuple[str, ...]]]:
             yield dict(assigned)
             return
         compiled = gates[position]
-        if compiled.shown is not None and not compiled.shown(assigned, None):
+        if compiled.shown is not None and not compiled.shown(assigned, None, None):
             yield from extend(position + 1, assigned)
             return
         for option in answer_options(compiled.question):
@@ -399,41 +429,37 @@ def gate_assignments(scorer: Scorer) -> Iterator[dict[str, tuple[str, ...]]]:
 
 def best_gain(question: Question, vectors: Mapping[str, tuple[int, ...]], role: int, other: int) -> int:
     """The most a free answer to `question` can add to (role - other), never below what it must add."""
-    gains = sorted((vector[role] - vector[other] for vector in vectors.values()), reverse=True)
-    if not question.multiple:
-        return gains[0] if gains else 0
-    chosen = gains[: question.min_choices]
-    chosen += [g for g in gains[question.min_choices : question.max_choices] if g > 0]
-    return sum(chosen)
+    return best_selection(question, [vector[role] - vector[other] for vector in vectors.values()])
 
 
-def _best_margin(scorer: Scorer, role: int) -> int:
-    """Largest achievable (role - best other) total; exact for two roles, an upper bound beyond."""
-    others = [i for i in range(len(scorer.role_ids)) if i != role]
-    if not others:
+def strength_scale(scorer: Scorer) -> int:
+    """The largest lead over the runner-up that any role could have: an upper bound, in time linear in
+    roles x questions x choices, that treats every question as shown (exact for two roles and no `when`).
+
+    An answer adds at most (its points for the role - its fewest points for any other role) to a lead.
+    """
+    leads = [0] * len(scorer.role_ids)
+    for compiled in scorer.questions:
+        vectors = list(scorer.vectors[compiled.question.id].values())
+        lowest = [_two_lowest(vector) for vector in vectors]
+        for role in range(len(leads)):
+            gains = [v[role] - (low[1] if low[2] == role else low[0]) for v, low in zip(vectors, lowest, strict=True)]
+            leads[role] += best_selection(compiled.question, gains)
+    return max(leads, default=0)
+
+
+def _two_lowest(vector: tuple[int, ...]) -> tuple[int, int, int]:
+    """The lowest value, the second lowest (the lowest if there is one value) and the index of the lowest."""
+    order = sorted(range(len(vector)), key=vector.__getitem__)[:2]
+    return vector[order[0]], vector[order[-1]], order[0]
+
+
+def best_selection(question: Question, gains: list[int]) -> int:
+    """The most the answers to `question` can add, given what each choice adds (a multi-choice takes at least
+    its minimum, then only what helps)."""
+    ranked = sorted(gains, reverse=True)
+    if not ranked:
         return 0
-    branches = list(itertools.islice(gate_assignments(scorer), MAX_GATE_BRANCHES + 1))
-    questions = [c.question for c in scorer.questions]
-    if len(branches) > MAX_GATE_BRANCHES:
-        # Treating every question as free and shown can only overstate the best margin.
-        return margin_bound(scorer, {}, questions, role, others)
-    gate_ids = set(gate_question_ids(scorer.pack))
-    return max(
-        margin_bound(
-            scorer,
-            assigned,
-            [c.question for c in scorer.questions if c.question.id not in gate_ids and (c.shown is None or c.shown(assigned, None))],
-            role,
-            others,
-        )
-        for assigned in branches
-    )
-
-
-def margin_bound(scorer: Scorer, fixed_answers: ChosenAnswers, free: Iterable[Question], role: int, others: list[int]) -> int:
-    """With some answers fixed and the rest free: the most `role` can lead its closest rival by."""
-    fixed = scorer.totals(fixed_answers)
-    free = tuple(free)
-    return min(
-        fixed[role] - fixed[other] + sum(best_gain(q, scorer.vectors[q.id], role, other) for q in free) for other in others
-    )
+    if not question.multiple:
+        return ranked[0]
+    return sum(ranked[: question.min_choices]) + sum(g for g in ranked[question.min_choices : question.max_choices] if g > 0)

@@ -9,7 +9,7 @@ from typing import Any
 
 from roleadvisor.answers import plain_answers
 from roleadvisor.conditions import describe
-from roleadvisor.engine import Result
+from roleadvisor.engine import Citation, Contribution, NextStep, Result
 from roleadvisor.pack import Course, Item, Pack, Question
 
 SECTIONS = ("factors", "skills", "tools", "projects")
@@ -120,32 +120,60 @@ def _answer_value(pack: Pack, question_id: str, chosen: tuple[str, ...]) -> str 
     return list(chosen) if question is not None and question.multiple else chosen[0]
 
 
+def citation_data(citation: Citation | None) -> dict[str, str] | None:
+    if citation is None:
+        return None
+    return {"source": citation.source, "section": citation.section, "text": citation.text}
+
+
+def next_step_data(step: NextStep | None) -> dict[str, Any] | None:
+    if step is None:
+        return None
+    return {"id": step.id, "title": step.title, "for": step.audience, "because": citation_data(step.because)}
+
+
+def _contribution(c: Contribution) -> dict[str, Any]:
+    return {"question": c.question, "choice": c.choice, "role": c.role, "points": c.points, "source": c.source.source, "cites": c.source.text}
+
+
 def result_data(pack: Pack, result: Result, explain: bool = False) -> dict[str, Any]:
     rec = result.recommendation
     data: dict[str, Any] = {
-        "recommendation": {"role": rec.role, "title": rec.title, "confidence": rec.confidence, "label": rec.label},
+        "recommendation": {
+            "role": rec.role,
+            "title": rec.title,
+            "target": rec.target,
+            "target_title": rec.target_title,
+            "pull": rec.pull,
+            "confidence": rec.confidence,
+            "label": rec.label,
+            "rule": rec.rule,
+            "because": citation_data(rec.because),
+        },
         "scores": dict(result.scores),
-        "reasons": [
-            {"question": c.question, "choice": c.choice, "role": c.role, "points": c.points, "card": c.card}
-            for c in result.reasons
-        ],
+        "strength_scale": result.strength_scale,
+        "reasons": [_contribution(c) for c in result.reasons],
         "what_if": [
             {
                 "question": w.question,
                 "from": _answer_value(pack, w.question, w.before),
                 "to": _answer_value(pack, w.question, w.after),
                 "role": w.role,
+                "target": w.target,
+                "fact": w.fact,
                 "assumes": {q: _answer_value(pack, q, a) for q, a in w.assumes.items()},
             }
             for w in result.what_if
         ],
-        "next_course": course_data(result.next_course),
-        "roadmap": course_data(result.roadmap),
+        "what_if_complete": result.what_if_complete,
+        "next_course": next_step_data(result.next_course),
+        "roadmap": next_step_data(result.roadmap),
+        "aim_note": citation_data(result.aim_note),
+        "close_call_note": citation_data(result.close_call_note),
+        "notes": [citation_data(note) for note in result.notes],
+        "projects": list(result.projects),
         "answers": plain_answers(pack, result.answers),
     }
     if explain:
-        data["contributions"] = [
-            {"question": c.question, "choice": c.choice, "role": c.role, "points": c.points, "card": c.card}
-            for c in result.contributions
-        ]
+        data["contributions"] = [_contribution(c) for c in result.contributions]
     return data
