@@ -93,6 +93,8 @@ PTY_ENV = {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", "NO_COLOR": "
 # be compiled from source on every run. The warm-up run of each command writes the cache.
 CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 CACHE_ENV = "ROLEADVISOR_CACHE_DIR"
+# --cpu-time: a process's CPU seconds rather than wall-clock ones, steadier when other work shares the cores.
+CPU_TIME = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def roleadvisor(*args: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall clock, or CPU time (user + system) with --cpu-time
     peak_rss_kib: int
     exit_code: int
     stderr: str
@@ -144,6 +146,8 @@ def run_once(argv: list[str], allowed: tuple[int, ...] = (0,), env: dict[str, st
     process.stderr.close()
     if process.returncode not in allowed:
         raise SystemExit(f"benchmark: {' '.join(argv)} exited {process.returncode}:\n{errors}")
+    if CPU_TIME:
+        seconds = usage.ru_utime + usage.ru_stime
     return Run(seconds, usage.ru_maxrss, process.returncode, errors)
 
 
@@ -446,12 +450,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="Fewer rounds and smaller memory runs.")
     parser.add_argument("--why", action="store_true", help="Also show what start-up imports beyond the floor and what the garbage-collector switch saves.")
     parser.add_argument("--against", metavar="REV", help="Also time `compare` from this commit's tree (HEAD) against REV's (a git revision).")
+    parser.add_argument("--cpu-time", action="store_true", help="Time whole processes by CPU time (user + system), not wall clock: steadier on a busy machine (the first-prompt figure stays wall clock).")
     parser.add_argument("--only", choices=["startup", "interactive", "batch", "memory", "pack_cache"], action="append", help="Run only these sections (repeatable).")
     options = parser.parse_args(argv)
     settings = QUICK if options.quick else FULL
+    global CPU_TIME
+    CPU_TIME = options.cpu_time
     print(f"$ {' '.join(['python', *sys.argv])}")
     print(f"machine: {machine()}")
-    print("each figure: A / B, medians of interleaved whole-process runs\n")
+    clock = "CPU time" if CPU_TIME else "wall clock"
+    print(f"each figure: A / B, medians of interleaved whole-process runs ({clock})\n")
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="roleadvisor-bench-") as folder:
         workdir = Path(folder)

@@ -124,7 +124,8 @@ def _shaped_as_parsed(data: Mapping[str, object], folder: Path, raw: Mapping[str
     """The depth and size limits that parsing the YAML enforces (datafile.parse_data), so both ways pass the same checks."""
     try:
         for name, content in raw.items():
-            check_shape(data[name], str(folder / name), PackError, max_items=len(content.decode("utf-8-sig")) + 1)
+            text = content.removeprefix(b"\xef\xbb\xbf").decode()  # as datafile.decode_text ("utf-8-sig": a codec import)
+            check_shape(data[name], str(folder / name), PackError, max_items=len(text) + 1)
     except (PackError, UnicodeDecodeError):
         return False
     return True
