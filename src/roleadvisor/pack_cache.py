@@ -9,8 +9,8 @@ run parses it and replaces the entry.
 One entry per pack folder, `<cache folder>/pack-<hash of the folder's path>.json`: a header line (the
 format, a key made of FORMAT, this version and the YAML files' bytes, and the SHA-256 of the data that
 follows), then the data as compact JSON. It is used only when the key matches the files as they are
-now, the data matches its SHA-256 and has the shape freshly parsed YAML must have; the loader then
-validates it exactly as it validates parsed YAML. Anything else (no entry, a stale, damaged, oversized
+now, the data matches its SHA-256 and nests no deeper than parsed YAML may; the loader then validates
+it exactly as it validates parsed YAML. Anything else (no entry, a stale, damaged, oversized
 or edited one, a link, a folder, a pipe, a cache folder that cannot be read or written) means the YAML
 is parsed: the cache costs speed, never correctness, and never an error. (The hashes catch mistakes,
 not intent: whoever can write the cache folder can make an entry say anything, as they could by editing
@@ -31,8 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from roleadvisor import __version__
-from roleadvisor.datafile import check_shape
-from roleadvisor.errors import PackError
+from roleadvisor.datafile import MAX_DEPTH
 
 CACHE_ENV = "ROLEADVISOR_CACHE_DIR"
 FORMAT = 1
@@ -61,11 +60,9 @@ def entry_path(folder: Path) -> Path | None:
     cache = cache_folder()
     if cache is None:
         return None
-    try:
-        where = str(folder.resolve())
-    except (OSError, RuntimeError):
-        return None
-    return cache / f"pack-{_sha256(where.encode(errors='surrogateescape'))[:32]}.json"
+    # abspath, not resolve: no file system calls. A folder reached by two paths just has two entries.
+    where = os.path.abspath(folder)
+    return cache / f"pack-{_sha256(os.fsencode(where))[:32]}.json"
 
 
 def cache_key(raw: Mapping[str, bytes]) -> str:
@@ -95,7 +92,7 @@ def cached_documents(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object
         return None
     if not isinstance(data, dict) or data.keys() != raw.keys():
         return None
-    return data if _shaped_as_parsed(data, folder, raw) else None
+    return data if _shaped_as_parsed(data) else None
 
 
 def _read_entry(path: Path) -> bytes | None:
@@ -120,15 +117,27 @@ def _plain_and_small(info: os.stat_result) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_ENTRY_BYTES
 
 
-def _shaped_as_parsed(data: Mapping[str, object], folder: Path, raw: Mapping[str, bytes]) -> bool:
-    """The depth and size limits that parsing the YAML enforces (datafile.parse_data), so both ways pass the same checks."""
-    try:
-        for name, content in raw.items():
-            text = content.removeprefix(b"\xef\xbb\xbf").decode()  # as datafile.decode_text ("utf-8-sig": a codec import)
-            check_shape(data[name], str(folder / name), PackError, max_items=len(text) + 1)
-    except (PackError, UnicodeDecodeError):
-        return False
-    return True
+def _shaped_as_parsed(data: Mapping[str, object]) -> bool:
+    """Nothing nested deeper than parsing allows (datafile.MAX_DEPTH), so the loader's walk stays as shallow either way.
+
+    Parsing also caps the number of items, against YAML aliases; JSON has none, and MAX_ENTRY_BYTES bounds the rest.
+    """
+    return all(_nested_within(value, MAX_DEPTH) for value in data.values())
+
+
+def _nested_within(value: object, limit: int) -> bool:
+    """Whether nothing in `value` lies more than `limit` levels below it, counted as datafile.check_shape counts."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(limit):
+        level = [
+            child
+            for container in level
+            for child in (container.values() if isinstance(container, dict) else container)
+            if isinstance(child, (dict, list))
+        ]
+        if not level:
+            return True
+    return not any(level)  # what these hold would lie limit + 1 levels down
 
 
 def store(folder: Path, raw: Mapping[str, bytes], documents: Mapping[str, object]) -> None:
