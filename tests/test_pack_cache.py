@@ -17,7 +17,7 @@ import pytest
 
 from roleadvisor.errors import PackError
 from roleadvisor.loader import PACK_FILES, content_of, load_pack, read_documents
-from roleadvisor.pack_cache import CACHE_ENV, MAX_ENTRY_BYTES, cache_folder, cached_documents, entry_path, store
+from roleadvisor.pack_cache import CACHE_ENV, cache_folder, cached_documents, entry_path, store
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -213,12 +213,17 @@ def test_cached_data_nested_deeper_than_yaml_may_be_is_not_used(cache: Path, pac
     assert cached_documents(pack_copy, raw_files(pack_copy)) is None
 
 
-def test_an_entry_over_the_size_cap_is_not_read_even_when_it_matches(cache: Path, pack_copy: Path) -> None:
+@pytest.mark.parametrize(("padding", "used"), [(5_000, True), (15_000, False)], ids=["under the cap", "over the cap"])
+def test_an_entry_over_the_size_cap_is_not_read_even_when_it_matches(
+    cache: Path, pack_copy: Path, monkeypatch: pytest.MonkeyPatch, padding: int, used: bool
+) -> None:
+    """White space after the header keeps the entry valid, its hashes matching; only its size changes."""
     load_pack(pack_copy)
+    monkeypatch.setattr("roleadvisor.pack_cache.MAX_ENTRY_BYTES", 30_000)
     entry = the_entry(pack_copy)
-    with entry.open("ab") as padded:  # trailing white space: still valid JSON with matching hashes... but for the cap
-        padded.write(b" " * MAX_ENTRY_BYTES)
-    assert cached_documents(pack_copy, raw_files(pack_copy)) is None
+    header_line, _, body = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(header_line + b" " * padding + b"\n" + body)
+    assert (cached_documents(pack_copy, raw_files(pack_copy)) is not None) is used
 
 
 def test_an_entry_that_is_a_link_is_not_followed(cache: Path, pack_copy: Path, tmp_path: Path) -> None:
