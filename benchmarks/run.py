@@ -485,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             print(collector_effect(settings))
     goals = [f for f in figures if f.goal is not None]
     missed = [f for f in goals if not f.met]
-    summary = f"\n{len(goals) - len(missed)} of {len(goals)} goals met"
+    summary = f"\n{len(goals) - len(missed)} of {len(goals)} goals met" if goals else "\nno goals in these sections"
     print(summary + (f"; over budget: {', '.join(f.what for f in missed)}" if missed else ""))
     return 0
 
