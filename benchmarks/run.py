@@ -3,6 +3,7 @@
     python benchmarks/run.py            # a minute or so
     python benchmarks/run.py --quick    # fewer rounds, smaller memory runs
     python benchmarks/run.py --why      # also: what start-up imports beyond the floor, what the GC switch saves
+    python benchmarks/run.py --against 099336e   # also: `compare` start-up against another revision of the code
 
 Figures (whole processes, wall clock; A and B interleaved round by round, medians):
 - start-up: `roleadvisor compare developer engineer` and a scripted `roleadvisor quiz --no-input ... --format json`
@@ -13,6 +14,12 @@ Figures (whole processes, wall clock; A and B interleaved round by round, median
 - batch: `roleadvisor batch` on 100,000 CSV rows drawn uniformly from all valid answer sets, against a bare `csv`
   read + write of the same file; goal <= 3x.
 - memory: peak RSS of `roleadvisor batch` on 4x the rows against 1x; goal <= 1.25x (constant memory).
+- pack cache: `compare` on a first run (an empty cache folder each time, so the YAML is parsed and the entry
+  written) against later runs (the entry read); for information. With --against REV, also `compare` from this
+  tree against the same command from REV's src/ and data/ (git archive), both run as `python -c ...main()`.
+
+Every run gets a cache folder of the benchmark's own (ROLEADVISOR_CACHE_DIR), never the user's; the warm-up run of
+each command fills it.
 
 cookiecutter and copier are peers, not dependencies: `pip install cookiecutter copier` to measure against them.
 """
@@ -85,6 +92,9 @@ PTY_ENV = {"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm-256color", "NO_COLOR": "
 # Installed users run from cached bytecode; with PYTHONDONTWRITEBYTECODE set, every recently edited module would
 # be compiled from source on every run. The warm-up run of each command writes the cache.
 CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+CACHE_ENV = "ROLEADVISOR_CACHE_DIR"
+# --cpu-time: a process's CPU seconds rather than wall-clock ones, steadier when other work shares the cores.
+CPU_TIME = False
 
 
 @dataclass(frozen=True)
@@ -117,16 +127,17 @@ def roleadvisor(*args: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # wall clock, or CPU time (user + system) with --cpu-time
     peak_rss_kib: int
     exit_code: int
     stderr: str
 
 
-def run_once(argv: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
+def run_once(argv: list[str], allowed: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Run:
     """One run, output discarded: wall-clock seconds and peak RSS (wait4). An exit code not allowed stops the benchmark."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
+    environment = {**CHILD_ENV, **(env or {})}
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     assert process.stderr is not None
     errors = process.stderr.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -135,6 +146,8 @@ def run_once(argv: list[str], allowed: tuple[int, ...] = (0,)) -> Run:
     process.stderr.close()
     if process.returncode not in allowed:
         raise SystemExit(f"benchmark: {' '.join(argv)} exited {process.returncode}:\n{errors}")
+    if CPU_TIME:
+        seconds = usage.ru_utime + usage.ru_stime
     return Run(seconds, usage.ru_maxrss, process.returncode, errors)
 
 
@@ -150,8 +163,8 @@ def interleaved(commands: dict[str, Callable[[], float]], rounds: int) -> dict[s
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def wall(argv: list[str], allowed: tuple[int, ...] = (0,)) -> Callable[[], float]:
-    return lambda: run_once(argv, allowed).seconds
+def wall(argv: list[str], allowed: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Callable[[], float]:
+    return lambda: run_once(argv, allowed, env).seconds
 
 
 
@@ -164,7 +177,7 @@ class Figure:
     what: str
     a: float
     b: float
-    goal: float
+    goal: float | None  # None: for information
     unit: str = "s"
     strict: bool = False  # the goal is "< goal" rather than "<= goal"
 
@@ -174,14 +187,18 @@ class Figure:
 
     @property
     def met(self) -> bool:
+        if self.goal is None:
+            return True
         return self.ratio < self.goal if self.strict else self.ratio <= self.goal
 
     def line(self) -> str:
-        goal = f"{'<' if self.strict else '<='} {self.goal:g}x"
         if self.unit == "s":
             values = f"{self.a:.3f} s / {self.b:.3f} s"
         else:
             values = f"{self.a / 1024:.1f} MiB / {self.b / 1024:.1f} MiB"
+        if self.goal is None:
+            return f"  {self.what:<58} {self.ratio:5.2f}x  ({values}; for information)"
+        goal = f"{'<' if self.strict else '<='} {self.goal:g}x"
         return f"  {self.what:<58} {self.ratio:5.2f}x  ({values}; goal {goal}: {'ok' if self.met else 'OVER BUDGET'})"
 
 
@@ -332,6 +349,46 @@ def memory(settings: Settings, workdir: Path) -> list[Figure]:
     return [Figure("memory", what, peaks[large], peaks[small], 1.25, unit="KiB")]
 
 
+SOURCE_RUN = "import sys; sys.path.insert(0, sys.argv.pop(1)); from roleadvisor.__main__ import main; main()"
+
+
+def run_from_source(src: Path, *args: str) -> list[str]:
+    """roleadvisor from a source tree's src/ folder (which finds its pack in ../data), as the console script runs it."""
+    return [sys.executable, "-c", SOURCE_RUN, str(src), *args]
+
+
+def export_tree(revision: str, target: Path) -> Path:
+    """src/ and data/ of a revision of this repository, as `git archive` gives them; the tree's root."""
+    repo = Path(__file__).resolve().parents[1]
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(repo), "archive", revision, "src", "data"], capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"benchmark: cannot export {revision}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def pack_cache(settings: Settings, workdir: Path, against: str | None) -> list[Figure]:
+    """`compare` on a first run (empty cache) against later runs; with `against`, against that revision's `compare`."""
+    args = ["compare", "developer", "engineer"]
+    here = export_tree("HEAD", workdir / "tree-here") if against else None
+    src = here / "src" if here else Path(__file__).resolve().parents[1] / "src"
+    empty_folders = (str(workdir / "cold-caches" / str(i)) for i in range(1_000_000))
+    commands = {
+        "cold": lambda: run_once(run_from_source(src, *args), env={CACHE_ENV: next(empty_folders)}).seconds,
+        "warm": wall(run_from_source(src, *args)),
+    }
+    if against:
+        there = export_tree(against, workdir / "tree-there")
+        commands["there"] = wall(run_from_source(there / "src", *args))
+    medians = interleaved(commands, settings.startup_rounds)
+    figures = [Figure("pack cache", "compare, first run (empty cache) / later runs", medians["cold"], medians["warm"], None)]
+    if against:
+        what = f"compare, cache warm / {against}'s compare"
+        figures.append(Figure("pack cache", what, medians["warm"], medians["there"], None))
+    return figures
+
+
 # Why start-up costs what it costs
 
 
@@ -351,6 +408,7 @@ def import_self_times(argv: list[str], runs: int = 5) -> dict[str, float]:
 
 def import_costs(workdir: Path, args: list[str], top: int = 10) -> str:
     """What a command imports beyond the typer floor, by top-level package, and roleadvisor's modules one by one."""
+    (workdir / "floor.py").write_text(FLOOR_SCRIPT)
     floor = import_self_times([str(workdir / "floor.py"), "--first", "x", "--second", "y"])
     script = console_script("roleadvisor")
     command = import_self_times([*([script] if script else ["-m", "roleadvisor"]), *args])
@@ -391,16 +449,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Fewer rounds and smaller memory runs.")
     parser.add_argument("--why", action="store_true", help="Also show what start-up imports beyond the floor and what the garbage-collector switch saves.")
+    parser.add_argument("--against", metavar="REV", help="Also time `compare` from this commit's tree (HEAD) against REV's (a git revision).")
+    parser.add_argument("--cpu-time", action="store_true", help="Time whole processes by CPU time (user + system), not wall clock: steadier on a busy machine (the first-prompt figure stays wall clock).")
+    parser.add_argument("--only", choices=["startup", "interactive", "batch", "memory", "pack_cache"], action="append", help="Run only these sections (repeatable).")
     options = parser.parse_args(argv)
     settings = QUICK if options.quick else FULL
+    global CPU_TIME
+    CPU_TIME = options.cpu_time
     print(f"$ {' '.join(['python', *sys.argv])}")
     print(f"machine: {machine()}")
-    print("each figure: A / B, medians of interleaved whole-process runs\n")
+    clock = "CPU time" if CPU_TIME else "wall clock"
+    print(f"each figure: A / B, medians of interleaved whole-process runs ({clock})\n")
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="roleadvisor-bench-") as folder:
         workdir = Path(folder)
-        for section in (startup, interactive, batch, memory):
-            print(f"{section.__name__}:")
+        CHILD_ENV[CACHE_ENV] = str(workdir / "cache")
+        sections: dict[str, Callable[[Settings, Path], list[Figure]]] = {
+            "startup": startup,
+            "interactive": interactive,
+            "batch": batch,
+            "memory": memory,
+            "pack_cache": lambda settings, workdir: pack_cache(settings, workdir, options.against),
+        }
+        for name, section in sections.items():
+            if options.only and name not in options.only:
+                continue
+            print(f"{name}:")
             found = section(settings, workdir)
             for figure in found:
                 print(figure.line(), flush=True)
@@ -409,8 +483,9 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print(import_costs(workdir, ["compare", "developer", "engineer"]))
             print(collector_effect(settings))
-    missed = [f for f in figures if not f.met]
-    summary = f"\n{len(figures) - len(missed)} of {len(figures)} goals met"
+    goals = [f for f in figures if f.goal is not None]
+    missed = [f for f in goals if not f.met]
+    summary = f"\n{len(goals) - len(missed)} of {len(goals)} goals met" if goals else "\nno goals in these sections"
     print(summary + (f"; over budget: {', '.join(f.what for f in missed)}" if missed else ""))
     return 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,29 @@ from typer.testing import CliRunner
 
 from roleadvisor.loader import load_pack
 from roleadvisor.pack import Pack
+from roleadvisor.pack_cache import CACHE_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
+
+
+_real_cache_setting: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the parsed-pack cache at a private folder before anything loads a pack (test modules do, when
+    collected), so no test and no process a test starts reads or writes the real user cache."""
+    global _real_cache_setting
+    _real_cache_setting = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="roleadvisor-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ[CACHE_ENV], ignore_errors=True)
+    if _real_cache_setting is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = _real_cache_setting
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +43,12 @@ def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("ROLEADVISOR_DATA", raising=False)
+
+
+@pytest.fixture
+def shared_cache() -> Path:
+    """The private cache folder the whole session uses (see pytest_configure)."""
+    return Path(os.environ[CACHE_ENV])
 
 
 @pytest.fixture(scope="session")
@@ -35,8 +63,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def pack_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped pack's YAML, for planting mistakes (like an author's own pack folder,
-    it has no parsed-pack.json; tests/test_parsed_pack.py covers that file)."""
+    """A writable copy of the shipped pack's YAML, for planting mistakes."""
     target = tmp_path / "pack"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("parsed-pack.json"))
+    shutil.copytree(DATA, target)
     return target

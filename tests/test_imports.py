@@ -6,6 +6,7 @@ benchmarks/run.py, never here.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from roleadvisor.loader import load_pack
+from roleadvisor.pack_cache import CACHE_ENV
 
 RUNNER = """
 import json, runpy, sys
@@ -28,7 +32,7 @@ with open(report, "w") as out:
 
 PROMPTS = {"questionary", "prompt_toolkit"}
 RICH = {"rich"}
-YAML = {"yaml"}  # the shipped pack is read from data/parsed-pack.json while it matches the YAML
+YAML = {"yaml"}  # the shipped pack is read from the parsed-pack cache while it was made from the same YAML
 SCRIPTED_ANSWERS = [
     "--answer", "background=student",
     "--answer", "goal=first_portfolio",
@@ -38,6 +42,12 @@ SCRIPTED_ANSWERS = [
     "--answer", "model_depth=application_level",
     "--answer", "first_project=study_assistant",
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True, scope="module")
+def warm_cache() -> None:
+    """Runs after the first read the shipped pack from the cache (conftest's private folder, which the runs share)."""
+    load_pack(None)
 
 
 def cli_run(tmp_path: Path, *args: str) -> tuple[dict[str, Any], str]:
@@ -83,6 +93,15 @@ def test_scripted_quiz_as_json_loads_no_rich_pyyaml_or_prompts(tmp_path: Path) -
     modules, out = loaded_by(tmp_path, "quiz", "--no-input", *SCRIPTED_ANSWERS, "--format", "json")
     assert json.loads(out)["recommendation"]["role"] == "developer"
     assert families(modules) & (PROMPTS | RICH | YAML) == set()
+
+
+def test_a_first_run_parses_the_yaml_and_the_next_one_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "empty cache"))
+    first, out = loaded_by(tmp_path, "compare", "--format", "json")
+    assert json.loads(out)["roles"]
+    assert "yaml" in first
+    second, again = loaded_by(tmp_path, "compare", "--format", "json")
+    assert (again, families(second) & YAML) == (out, set())
 
 
 def test_a_yaml_answers_file_loads_pyyaml(tmp_path: Path) -> None:
@@ -187,3 +206,34 @@ def test_the_callers_collector_setting_is_back_after_main(tmp_path: Path, args: 
     seen, _ = collector_states(tmp_path, *args)
     assert seen["after main"][0] is True
     assert (seen["after main"][1] > 10_000) is frozen
+
+
+def imported_modules(source: Path) -> set[str]:
+    """The roleadvisor modules a source file imports, at the top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module == "roleadvisor":
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("roleadvisor."):
+            names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[1] for alias in node.names if alias.name.startswith("roleadvisor.")}
+    return names
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """No import cycles, counting imports inside functions: each module can be read knowing only those below it."""
+    sources = {path.stem: path for path in (Path(__file__).resolve().parents[1] / "src" / "roleadvisor").glob("*.py")}
+    graph = {name: imported_modules(path) & (sources.keys() - {name}) for name, path in sources.items()}
+    cycles = []
+    for start in graph:
+        pending, seen = list(graph[start]), set()
+        while pending:
+            name = pending.pop()
+            if name == start:
+                cycles.append(start)
+                break
+            if name not in seen:
+                seen.add(name)
+                pending.extend(graph[name])
+    assert cycles == []

@@ -36,11 +36,11 @@ def test_installed_package_uses_the_pack_inside_it(installed: Path) -> None:
     result = run_installed(installed, "-c", "from roleadvisor.loader import default_data_dir; print(default_data_dir())")
     assert Path(result.stdout.strip()) == installed / "roleadvisor" / "data"
     assert sorted(p.name for p in (installed / "roleadvisor" / "data").iterdir()) == [
-        "courses.yaml", "guide.yaml", "parsed-pack.json", "questions.yaml", "roles.yaml",
+        "courses.yaml", "guide.yaml", "questions.yaml", "roles.yaml",
     ]
 
 
-def test_installed_compare_reads_the_shipped_parsed_pack_without_pyyaml(installed: Path) -> None:
+def test_installed_compare_reads_the_pack_without_pyyaml_once_cached(installed: Path, tmp_path: Path) -> None:
     script = """
 import runpy, sys
 sys.argv = ["roleadvisor", "compare"]
@@ -50,7 +50,10 @@ except SystemExit:
     pass
 print("pyyaml loaded:", "yaml" in sys.modules, file=sys.stderr)
 """
-    result = run_installed(installed, "-c", script)
+    cache = str(tmp_path / "cache")
+    first = run_installed(installed, "-c", script, ROLEADVISOR_CACHE_DIR=cache)
+    assert first.stderr.strip() == "pyyaml loaded: True"
+    result = run_installed(installed, "-c", script, ROLEADVISOR_CACHE_DIR=cache)
     assert "Main focus" in result.stdout
     assert result.stderr.strip() == "pyyaml loaded: False"
 

@@ -21,12 +21,11 @@ import operator
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from roleadvisor import parsed_pack
 from roleadvisor.conditions import answer_tests, describe, holds, questions_read
-from roleadvisor.loader import PackReading, Problem, read_pack, read_pack_files
+from roleadvisor.loader import PackReading, Problem, read_pack
 from roleadvisor.pack import ConfidenceLabel, Course, Pack, Question, Rule
 from roleadvisor.scoring import answer_options, best_gain, scorer_for
 
@@ -120,14 +119,9 @@ class CheckReport:
 def check_pack(directory: Path | None, against: Path | None = None, sample_size: int = 20_000, seed: int = 0) -> CheckReport:
     """Read and analyse a pack (and, for a comparison, the pack it is compared against).
 
-    Both are read from their YAML: a check is of the files an author edits, never of a parsed copy.
+    Both are parsed from their YAML: a check is of the files an author edits, never of a cached copy.
     """
     checked = analyse(read_pack(directory, use_parsed=False), sample_size, seed)
-    if not checked.errors:
-        folder = Path(checked.source)
-        parsed_note = parsed_pack.note(folder, read_pack_files(folder))
-        if parsed_note is not None:
-            checked = replace(checked, notes=(*checked.notes, parsed_note))
     before = analyse(read_pack(against, use_parsed=False), sample_size, seed) if against is not None else None
     return CheckReport(checked, before)
 

@@ -67,10 +67,6 @@ def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
         return json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise error(f"{name}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
-    except ValueError as exc:
-        raise error(f"{name}: {unreadable_value(exc)}") from None
-    except RecursionError:
-        raise error(f"{name}: nesting is too deep") from None
 
 
 def unreadable_value(exc: ValueError) -> str:
@@ -88,12 +84,17 @@ def parse_data(raw: bytes, path: Path, error: type[RoleAdvisorError]) -> object:
     text = decode_text(raw, str(path), error)
     if not text.strip():
         raise error(f"{path}: file is empty")
-    if path.suffix.lower() == ".json":
-        data = parse_json(text, str(path), error)
-    else:
-        from roleadvisor.yamlfile import parse_yaml
+    try:
+        if path.suffix.lower() == ".json":
+            data = parse_json(text, str(path), error)
+        else:
+            from roleadvisor.yamlfile import parse_yaml
 
-        data = parse_yaml(text, str(path), error)
+            data = parse_yaml(text, str(path), error)
+    except ValueError as exc:  # either parser: an integer of thousands of digits, a date that does not exist
+        raise error(f"{path}: {unreadable_value(exc)}") from None
+    except RecursionError:
+        raise error(f"{path}: nesting is too deep") from None
     if data is None:
         raise error(f"{path}: file is empty")
     # Without aliases a file cannot hold more items than it has characters.

@@ -1,4 +1,4 @@
-"""The ways a run can fail, each with its exit code. Only the commands (cli.py, and the rebuild in parsed_pack.py) print them."""
+"""The ways a run can fail, each with its exit code. Only the commands (cli.py) print them."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Pack folder -> validated, immutable models.
 
-The four YAML files are parsed, or taken already parsed from the folder's parsed-pack.json while it
-matches them (parsed_pack.py); either way the same checks below build the models.
+The four YAML files are parsed, or their data taken from the cache while it was parsed from the very
+same bytes (pack_cache.py); either way the same checks below build the models.
 
 Two kinds of trouble are told apart:
 - structural errors (a missing file, bad YAML, a wrong type, a missing or unknown key) stop the
@@ -21,6 +21,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from roleadvisor import pack_cache
 from roleadvisor.datafile import parse_data, read_bytes
 from roleadvisor.errors import PackError
 from roleadvisor.pack import (
@@ -50,7 +51,6 @@ from roleadvisor.pack import (
     Target,
     Weight,
 )
-from roleadvisor.parsed_pack import parsed_documents
 
 PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
@@ -109,7 +109,7 @@ def content_of(pack: Pack) -> tuple[object, ...]:
 def read_pack(directory: Path | str | None = None, *, use_parsed: bool = True) -> PackReading:
     """Read a pack, raising PackError on structural errors and returning its problems.
 
-    use_parsed=False reads the YAML even where a matching parsed-pack.json would do.
+    use_parsed=False parses the YAML even where the cache holds its data (and refreshes the cache).
     """
     folder = pack_folder(directory)
     return pack_from_documents(folder, read_documents(folder, use_parsed))
@@ -124,10 +124,14 @@ def pack_folder(directory: Path | str | None) -> Path:
 
 
 def read_documents(folder: Path, use_parsed: bool = True) -> dict[str, object]:
-    """Each pack file's data: from parsed-pack.json when it matches the files, else parsed from them."""
+    """Each pack file's data: from the cache when it was parsed from these very bytes, else parsed (and cached)."""
     raw = read_pack_files(folder)
-    parsed = parsed_documents(folder, raw) if use_parsed else None
-    return parsed if parsed is not None else parse_pack_files(folder, raw)
+    cached = pack_cache.cached_documents(folder, raw) if use_parsed else None
+    if cached is not None:
+        return cached
+    documents = parse_pack_files(folder, raw)
+    pack_cache.store(folder, raw, documents)
+    return documents
 
 
 def read_pack_files(folder: Path) -> dict[str, bytes]:

@@ -1,13 +1,14 @@
 """YAML in and out, with safe semantics only: plain data, never Python objects.
 
-The only module that imports PyYAML; others import it when they meet a YAML file.
+The only module that imports PyYAML; others import it when they meet a YAML file. Values Python will not
+build (ValueError) and nesting too deep for it (RecursionError) are left to the caller, datafile.parse_data,
+which words them the same way for JSON and YAML.
 """
 
 from __future__ import annotations
 
 import yaml
 
-from roleadvisor.datafile import unreadable_value
 from roleadvisor.errors import RoleAdvisorError
 
 # The C loader parses several times faster; both build only plain data (no Python objects).
@@ -38,10 +39,6 @@ def parse_yaml(text: str, name: str, error: type[RoleAdvisorError]) -> object:
         raise error(f"{where}: {problem}") from None
     except yaml.YAMLError as exc:
         raise error(f"{name}: invalid YAML ({exc})") from None
-    except ValueError as exc:  # a date that does not exist, an integer of thousands of digits
-        raise error(f"{name}: {unreadable_value(exc)}") from None
-    except RecursionError:
-        raise error(f"{name}: nesting is too deep") from None
 
 
 def dump_yaml(data: object) -> str:
