@@ -87,13 +87,13 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     except OSError as error:
         raise cannot_write(path, error.strerror) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with _closed_after(os.fdopen(handle, "w", encoding="utf-8", newline=""), path) as stream:
             yield stream
         os.chmod(temp_name, _new_file_mode(target))
         os.replace(temp_name, target)
     except BaseException as error:  # a signal too (errors.Stopped): the temp file never outlives the run
         Path(temp_name).unlink(missing_ok=True)
-        if isinstance(error, OSError):
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):  # stdout's reader gone: not ours
             raise cannot_write(path, error.strerror) from None
         raise
 
@@ -101,13 +101,31 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
 @contextlib.contextmanager
 def _opened_for_writing(path: Path) -> Iterator[TextIO]:
     try:
-        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by _closed_after
     except OSError as error:
         raise cannot_write(path, error.strerror) from None
     try:
-        with stream:
-            yield stream
+        with _closed_after(stream, path) as opened:
+            yield opened
     except OSError as error:  # a device that takes no more (/dev/full), or fails
+        if isinstance(error, BrokenPipeError):  # the reader went away, as stdout's may (`| head`)
+            raise
+        raise cannot_write(path, error.strerror) from None
+
+
+@contextlib.contextmanager
+def _closed_after(stream: TextIO, path: Path) -> Iterator[TextIO]:
+    """`stream`, closed after the block. A failure of the block (stdout gone, a signal) goes on as it is, whatever
+    closing then says; a failure to write out what is left when closing (a full disk, /dev/full) names `path`."""
+    try:
+        yield stream
+    except BaseException:
+        with contextlib.suppress(OSError):
+            stream.close()
+        raise
+    try:
+        stream.close()
+    except OSError as error:
         raise cannot_write(path, error.strerror) from None
 
 
