@@ -482,3 +482,70 @@ def test_colour_only_on_a_terminal_without_a_non_empty_no_color(
         monkeypatch.setenv("NO_COLOR", no_color)
     assert use_color(_Terminal()) is expected
     assert use_color(io.StringIO()) is False
+
+
+# Nothing lost quietly (issue 14)
+
+
+def test_a_question_answered_twice_by_flags_is_refused_naming_both_answers(runner: CliRunner) -> None:
+    result = run(runner, "quiz", "--no-input", *FULL, "-a", "background=student", "-a", "background=career_switcher")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "roleadvisor: --answer: 'background' is answered twice ('background=experienced_engineer' and "
+        "'background=student'); give each question once\n"
+    )
+
+
+def test_a_flag_still_overrides_the_answers_file(runner: CliRunner, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("goal: undecided\n")
+    result = run(runner, "quiz", "--no-input", "--answers-file", str(answers), *FULL, "-f", "json")
+    assert json.loads(result.stdout)["answers"]["goal"] == "own_systems"
+
+
+needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+
+
+@needs_dev_full
+@pytest.mark.parametrize(
+    ("report", "saved"),
+    [("report.txt", "/dev/full"), ("/dev/full", "answers.yaml"), ("report.txt", "answers.yaml/dev/full")],
+    ids=["answers to a full device", "report to a full device", "answers into a missing folder"],
+)
+def test_when_one_output_cannot_be_written_none_is(runner: CliRunner, tmp_path: Path, report: str, saved: str) -> None:
+    """All or nothing: a script that sees exit 2 can conclude that no output was produced."""
+    paths = [path if path.startswith("/dev/") else str(tmp_path / path) for path in (report, saved)]
+    result = run(runner, "quiz", "--no-input", *FULL, "--output", paths[0], "--save-answers", paths[1])
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and "cannot write" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_dev_full
+def test_a_report_to_stdout_is_not_printed_when_the_answers_cannot_be_saved(runner: CliRunner) -> None:
+    result = run(runner, *QUIZ_JSON, "--save-answers", "/dev/full")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "roleadvisor: /dev/full: cannot write (No space left on device)\n"
+
+
+@pytest.mark.parametrize("columns", ["1", "5", "19"])
+@pytest.mark.parametrize("command", [["compare"], ["roles"], ["guide"], ["quiz", "--no-input", *FULL]], ids=lambda c: c[0])
+def test_text_output_narrower_than_20_columns_says_it_needs_more(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, command: list[str], columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run(runner, *command)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"roleadvisor: text output needs at least 20 columns, and the terminal has {columns} "
+        "(widen it or set COLUMNS, or use --format markdown or json)\n"
+    )
+
+
+@pytest.mark.parametrize(("columns", "fmt", "expected"), [("20", "text", "Factors"), ("1", "json", "Main focus"), ("1", "markdown", "Main focus")])
+def test_20_columns_or_another_format_still_prints(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, columns: str, fmt: str, expected: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    result = run(runner, "compare", "--format", fmt)
+    assert result.exit_code == 0 and expected in result.stdout

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from roleadvisor.cli import app
 from roleadvisor.datafile import MAX_DEPTH, MAX_FILE_BYTES
 from roleadvisor.errors import PackError
 from roleadvisor.loader import PACK_FILES, load_pack
+from strategies import hostile_answer_flags, hostile_answers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -335,3 +337,40 @@ def test_a_mutated_pack_loads_or_is_refused_cleanly(files: dict[str, Any]) -> No
             assert json.loads(result.stdout)["recommendation"]["role"]
         else:
             assert len(result.stderr.strip().splitlines()) == 1
+
+
+# Hostile answers files and flags: scored, or refused in one line that no terminal would act on
+
+
+def write_answers_file(path: Path, answers: dict[str, object]) -> None:
+    """JSON with every non-ASCII character escaped (a lone surrogate cannot be UTF-8), or YAML; JSON when YAML
+    cannot write a value."""
+    if path.suffix == ".yaml":
+        try:
+            # The C emitter, when there is one: the Python one takes seconds over a value of a megabyte.
+            path.write_text(yaml.dump(answers, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=False), encoding="utf-8")
+            return
+        except (yaml.YAMLError, ValueError):
+            path = path.with_suffix(".json")
+    path.write_text(json.dumps(answers), encoding="utf-8")
+
+
+HOSTILE_PACK = load_pack(DATA)
+
+
+@settings(max_examples=150, deadline=timedelta(seconds=3), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(answers=hostile_answers(HOSTILE_PACK), flags=hostile_answer_flags(HOSTILE_PACK), suffix=st.sampled_from([".json", ".yaml"]))
+def test_hostile_answers_are_scored_or_refused_in_one_printable_line(answers: dict[str, object], flags: list[str], suffix: str) -> None:
+    """Each example has a time budget (the deadline): no value, however long or nested, may make a run slow."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"answers{suffix}"
+        write_answers_file(path, answers)
+        answers_file = path if path.exists() else path.with_suffix(".json")
+        result = CliRunner().invoke(app, ["quiz", "--no-input", "--format", "json", "--answers-file", str(answers_file), *(f"--answer={flag}" for flag in flags)])
+    event(f"exit {result.exit_code}")
+    assert result.exit_code in (0, 2), result.stderr
+    assert all(line.isprintable() and len(line) < 2000 for line in result.stderr.splitlines()), result.stderr[:3000]
+    if result.exit_code == 0:
+        assert json.loads(result.stdout)["recommendation"]["role"]
+    else:
+        assert len(result.stderr.splitlines()) == 1 and result.stdout == ""

@@ -9,15 +9,16 @@ from pathlib import Path
 from roleadvisor.datafile import read_data_file
 from roleadvisor.errors import AnswerError
 from roleadvisor.pack import ChosenAnswers, Pack, Question
+from roleadvisor.safe_text import printable
 
 
 def parse_answer_flag(text: str) -> tuple[str, tuple[str, ...]]:
     """`QID=CHOICE[,CHOICE]` -> (question id, choices)."""
     question_id, sep, value = text.partition("=")
     if not sep or not question_id.strip():
-        raise AnswerError(f"--answer {text!r}: expected QUESTION=CHOICE (or QUESTION=CHOICE,CHOICE)")
+        raise AnswerError(f"--answer {printable(text, quote=True)}: expected QUESTION=CHOICE (or QUESTION=CHOICE,CHOICE)")
     if ";" in value:
-        raise AnswerError(f"--answer {text!r}: separate choices with ',' here (';' is for batch CSV cells)")
+        raise AnswerError(f"--answer {printable(text, quote=True)}: separate choices with ',' here (';' is for batch CSV cells)")
     return question_id.strip(), split_choices(value, ",")
 
 
@@ -29,7 +30,7 @@ def read_answers_file(path: Path) -> dict[str, object]:
     """A flat mapping of question id to a choice id or a list of choice ids (YAML or JSON)."""
     data = read_data_file(path, AnswerError)
     if not isinstance(data, dict):
-        raise AnswerError(f"{path}: expected a mapping of question id to choice id(s)")
+        raise AnswerError(f"{printable(path)}: expected a mapping of question id to choice id(s)")
     return {str(key): value for key, value in data.items()}
 
 
@@ -50,7 +51,7 @@ def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tu
     valid = question.choice_ids
     for choice in choices:
         if choice not in valid:
-            raise AnswerError(f"{where}: unknown choice {choice!r} for '{question.id}' (choices: {', '.join(valid)})")
+            raise AnswerError(f"{where}: unknown choice {printable(choice, quote=True)} for '{question.id}' (choices: {', '.join(valid)})")
     count = len(set(choices))
     if not question.multiple and count != 1:
         raise AnswerError(f"{where}: '{question.id}' takes exactly one choice (choices: {', '.join(valid)})")
@@ -68,19 +69,26 @@ def validate_answers(pack: Pack, raw: Mapping[str, object], source: str) -> dict
         question = pack.question(question_id)
         if question is None:
             known = ", ".join(q.id for q in pack.questions)
-            raise AnswerError(f"{source}: unknown question {question_id!r} (questions: {known})")
+            raise AnswerError(f"{source}: unknown question {printable(question_id, quote=True)} (questions: {known})")
         result[question_id] = check_answer(question, as_choices(value, f"{source}: {question_id}"), source)
     return result
 
 
 def collect_answers(pack: Pack, answers_file: Path | None, flags: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """ChosenAnswers from an answers file, then `--answer` flags, which override the file."""
+    """Answers from an answers file, then `--answer` flags, which override the file (but not each other)."""
     answers: dict[str, tuple[str, ...]] = {}
     if answers_file is not None:
-        answers.update(validate_answers(pack, read_answers_file(answers_file), str(answers_file)))
+        answers.update(validate_answers(pack, read_answers_file(answers_file), printable(answers_file)))
+    given: dict[str, str] = {}  # question id -> the flag that answered it
     for flag in flags:
         question_id, choices = parse_answer_flag(flag)
-        answers.update(validate_answers(pack, {question_id: list(choices)}, f"--answer {flag}"))
+        if question_id in given:
+            raise AnswerError(
+                f"--answer: '{printable(question_id)}' is answered twice ({printable(given[question_id], quote=True)} "
+                f"and {printable(flag, quote=True)}); give each question once"
+            )
+        given[question_id] = flag
+        answers.update(validate_answers(pack, {question_id: list(choices)}, f"--answer {printable(flag)}"))
     return answers
 
 

@@ -20,9 +20,18 @@ from typing import Annotated, Any, NoReturn, Optional, TypeVar
 import typer
 
 from roleadvisor import __version__
-from roleadvisor.errors import AnswerError, Cancelled, InputFileError, RoleAdvisorError, UsageError
-from roleadvisor.files import StdoutWriter, silence_stdout, stdout_failed, write_atomic
+from roleadvisor.errors import AnswerError, Cancelled, RoleAdvisorError, UsageError
+from roleadvisor.files import (
+    StdoutWriter,
+    check_writable,
+    refuse_overwriting_stdin,
+    silence_stdout,
+    stdout_failed,
+    write_atomic,
+    written_together,
+)
 from roleadvisor.pack import Pack
+from roleadvisor.safe_text import escaped, printable
 
 app = typer.Typer(
     name="roleadvisor",
@@ -83,7 +92,8 @@ def _command(command: F) -> F:
         except typer.Exit:
             raise  # a command's own exit code (check, batch)
         except RoleAdvisorError as error:
-            typer.echo(f"roleadvisor: {error}" if not isinstance(error, Cancelled) else str(error), err=True)
+            # escaped: the parts from data went through printable where the message was made; this is the net
+            typer.echo(escaped(f"roleadvisor: {error}" if not isinstance(error, Cancelled) else str(error)), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("Cancelled.", err=True)
@@ -123,7 +133,7 @@ def _emit(text: str, output: Optional[Path] = None) -> None:
         stdout.flush()
         return
     write_atomic(output, text)
-    typer.echo(f"Wrote {output}", err=True)
+    typer.echo(f"Wrote {printable(output)}", err=True)
 
 
 def _check_destinations(output: Optional[Path], save_answers: Optional[Path], answers_file: Optional[Path]) -> None:
@@ -134,14 +144,12 @@ def _check_destinations(output: Optional[Path], save_answers: Optional[Path], an
     if save_answers == STDIO:
         raise UsageError("--save-answers -: give a file name (stdout carries the report)")
     for path in (output, save_answers):
-        if path is not None and not path.parent.is_dir():
-            raise InputFileError(f"{path}: cannot write (no folder {path.parent})")
-        if path is not None and path.is_dir():
-            raise InputFileError(f"{path}: cannot write (it is a folder)")
+        if path is not None:
+            check_writable(path)
     if output is not None and save_answers is not None and output.resolve() == save_answers.resolve():
-        raise UsageError(f"{output}: --output and --save-answers name the same file")
+        raise UsageError(f"{printable(output)}: --output and --save-answers name the same file")
     if output is not None and answers_file is not None and output.resolve() == answers_file.resolve():
-        raise UsageError(f"{output}: --output would overwrite the answers file")
+        raise UsageError(f"{printable(output)}: --output would overwrite the answers file")
 
 
 def _color(output: Optional[Path] = None) -> bool:
@@ -185,6 +193,8 @@ def quiz(
     if output == STDIO:
         output = None
     _check_destinations(output, save_answers, answers_file if answers_file != STDIO else None)
+    if answers_file == STDIO:
+        refuse_overwriting_stdin(output)
     pack = _pack(data)
     answers = collect_answers(pack, answers_file, answer or ())
     # Prompts need a keyboard and a screen: stdout, or stderr when stdout is redirected to a file.
@@ -201,10 +211,18 @@ def quiz(
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
-    _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
+    report = render_result(pack, result, fmt.value, _color(output), explain)
+    outputs = {output: report} if output is not None else {}
     if save_answers is not None:
-        write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
-        typer.echo(f"Saved answers to {save_answers}", err=True)
+        outputs[save_answers] = answers_file_text(pack, result.answers, save_answers)
+    # All or nothing: the files are written out before the report reaches stdout, and put in place after it.
+    with written_together(outputs):
+        if output is None:
+            _emit(report)
+    if output is not None:
+        typer.echo(f"Wrote {printable(output)}", err=True)
+    if save_answers is not None:
+        typer.echo(f"Saved answers to {printable(save_answers)}", err=True)
 
 
 @app.command()
@@ -229,9 +247,9 @@ def compare(
         role = pack.role_named(name)
         if role is None:
             known = "; ".join(f"{r.id} ({', '.join(r.aliases)})" if r.aliases else r.id for r in pack.roles)
-            raise UsageError(f"unknown role {name!r} (known roles and aliases: {known})")
+            raise UsageError(f"unknown role {printable(name, quote=True)} (known roles and aliases: {known})")
         if role.id in role_ids:
-            raise UsageError(f"{name!r} names role '{role.id}' again: give each role once")
+            raise UsageError(f"{printable(name, quote=True)} names role '{role.id}' again: give each role once")
         role_ids.append(role.id)
     sections = SECTIONS if section is Section.all else (section.value,)
     _emit(render_compare(pack, role_ids, sections, fmt.value, _color()))
@@ -290,7 +308,7 @@ def faq(
     pack = _pack(data)
     query = " ".join(words or ())
     if not faq_matches(pack, query):
-        typer.echo(f"No FAQ entry contains all of: {query}", err=True)
+        typer.echo(f"No FAQ entry contains all of: {printable(query)}", err=True)
         if fmt is Format.json:  # scripts still get JSON to parse
             _emit(render_faq(pack, query, fmt.value, False))
         raise typer.Exit(1)
@@ -337,11 +355,13 @@ def batch(
     """
     from roleadvisor.batch import run_batch
 
+    if input_file == "-" and output != STDIO:
+        refuse_overwriting_stdin(output)
     if input_file == "-" and sys.stdin.isatty():
         typer.echo("Reading rows from the keyboard; end with Ctrl-D.", err=True)
     show_progress = input_file != "-" and sys.stderr.isatty()
     summary = run_batch(_pack(data), input_file, output=output, fmt=fmt.value if fmt else None, progress=show_progress)
-    typer.echo(summary.message, err=True)
+    typer.echo(escaped(summary.message), err=True)
     raise typer.Exit(summary.exit_code)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from roleadvisor.errors import RoleAdvisorError
 from roleadvisor.files import open_input
+from roleadvisor.safe_text import printable
 
 MAX_FILE_BYTES = 1024 * 1024
 # Packs and answer files nest a dozen levels at most; a cap keeps every reader's recursion shallow.
@@ -32,23 +33,27 @@ def read_bytes(path: Path, error: type[RoleAdvisorError]) -> bytes:
     """The file's bytes (stdin for `-`), refusing missing, unreadable and oversized files."""
     if str(path) == "-":
         return read_stdin(error)
+    name = printable(path)
     with open_input(path, error) as stream:
         size = os.fstat(stream.fileno()).st_size
         if size > MAX_FILE_BYTES:
-            raise error(f"{path}: file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+            raise error(f"{name}: file is too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
         # Read no more than the limit allows: devices and pipes report no size (/dev/zero never ends).
         try:
             data = stream.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
-            raise error(f"{path}: cannot read ({exc.strerror})") from None
+            raise error(f"{name}: cannot read ({exc.strerror})") from None
     if len(data) > MAX_FILE_BYTES:
-        raise error(f"{path}: file is too large (over {MAX_FILE_BYTES} bytes)")
+        raise error(f"{name}: file is too large (over {MAX_FILE_BYTES} bytes)")
     return data
 
 
 def read_stdin(error: type[RoleAdvisorError]) -> bytes:
     """Standard input, up to the same size limit as a file."""
-    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    try:
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise error(f"stdin: cannot read ({exc.strerror})") from None
     if len(data) > MAX_FILE_BYTES:
         raise error(f"stdin: too large (over {MAX_FILE_BYTES} bytes)")
     return data
@@ -59,7 +64,7 @@ def parse_json(text: str, name: str, error: type[RoleAdvisorError]) -> object:
         result: dict[str, object] = {}
         for key, value in pairs:
             if key in result:
-                raise error(f"{name}: duplicate key '{key}'")
+                raise error(f"{name}: duplicate key {printable(key, quote=True)}")
             result[key] = value
         return result
 
@@ -81,24 +86,25 @@ def read_data_file(path: Path, error: type[RoleAdvisorError]) -> object:
 
 def parse_data(raw: bytes, path: Path, error: type[RoleAdvisorError]) -> object:
     """The data in a file's bytes: JSON for a .json name, YAML otherwise; checked for size and depth."""
-    text = decode_text(raw, str(path), error)
+    name = printable(path)
+    text = decode_text(raw, name, error)
     if not text.strip():
-        raise error(f"{path}: file is empty")
+        raise error(f"{name}: file is empty")
     try:
         if path.suffix.lower() == ".json":
-            data = parse_json(text, str(path), error)
+            data = parse_json(text, name, error)
         else:
             from roleadvisor.yamlfile import parse_yaml
 
-            data = parse_yaml(text, str(path), error)
+            data = parse_yaml(text, name, error)
     except ValueError as exc:  # either parser: an integer of thousands of digits, a date that does not exist
-        raise error(f"{path}: {unreadable_value(exc)}") from None
+        raise error(f"{name}: {unreadable_value(exc)}") from None
     except RecursionError:
-        raise error(f"{path}: nesting is too deep") from None
+        raise error(f"{name}: nesting is too deep") from None
     if data is None:
-        raise error(f"{path}: file is empty")
+        raise error(f"{name}: file is empty")
     # Without aliases a file cannot hold more items than it has characters.
-    check_shape(data, str(path), error, max_items=len(text) + 1)
+    check_shape(data, name, error, max_items=len(text) + 1)
     return data
 
 

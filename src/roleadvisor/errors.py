@@ -1,4 +1,5 @@
-"""The ways a run can fail, each with its exit code. Only the commands (cli.py) print them."""
+"""The ways a run can fail, each with its exit code. Only the commands (cli.py) print them; __main__.py raises
+Stopped."""
 
 from __future__ import annotations
 
@@ -36,3 +37,14 @@ class Cancelled(RoleAdvisorError):
 
     def __init__(self, message: str = "Quiz cancelled.") -> None:
         super().__init__(message)
+
+
+class Stopped(SystemExit):
+    """A signal asked the run to stop (SIGTERM, SIGHUP): exit 128 + its number, as a shell reports a killed process.
+
+    A SystemExit, not a RoleAdvisorError: no `except Exception` between the signal and the exit (asyncio's, in the
+    prompts) may swallow it, while every `with` block it leaves still undoes its work (a temp file, raw mode).
+    """
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(128 + signal_number)

@@ -1,16 +1,23 @@
-"""Opening input files with plain-worded errors, and writing output files whole or not at all."""
+"""Opening input files with plain-worded errors, writing output files whole or not at all, and the standard streams.
+
+Every file name in a message goes through safe_text.printable: a name can hold an escape sequence or a newline.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from roleadvisor.errors import InputFileError, OutputError, RoleAdvisorError
+from roleadvisor.safe_text import printable
 
 
 def open_input(path: Path, error: type[RoleAdvisorError] = InputFileError) -> BinaryIO:
@@ -18,11 +25,47 @@ def open_input(path: Path, error: type[RoleAdvisorError] = InputFileError) -> Bi
     try:
         return path.open("rb")
     except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
+        raise error(f"{printable(path)}: file not found") from None
     except IsADirectoryError:
-        raise error(f"{path}: is a folder, not a file") from None
+        raise error(f"{printable(path)}: is a folder, not a file") from None
     except OSError as exc:
-        raise error(f"{path}: cannot read ({exc.strerror})") from None
+        raise error(f"{printable(path)}: cannot read ({exc.strerror})") from None
+
+
+def cannot_write(path: Path, reason: str | None) -> InputFileError:
+    return InputFileError(f"{printable(path)}: cannot write ({reason})")
+
+
+def check_writable(path: Path) -> None:
+    """Raise InputFileError unless `path` can be written as atomic_output writes it: not a folder, not read-only
+    (a shell's `>` refuses one too), in a folder that exists and lets a temp file be made beside it.
+
+    Run for every output before any is written, so that a run that could not save everything saves nothing.
+    """
+    status = _status(path)
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise cannot_write(path, "it is a folder")
+    if status is not None and not os.access(path, os.W_OK):
+        raise cannot_write(path, os.strerror(errno.EACCES))
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        return  # a device or a pipe: written to directly
+    folder = Path(os.path.realpath(path)).parent
+    folder_status = _status(folder)
+    if folder_status is None or not stat.S_ISDIR(folder_status.st_mode):
+        raise cannot_write(path, f"no folder {printable(path.parent)}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise cannot_write(path, os.strerror(errno.EACCES))
+
+
+def _status(path: Path) -> os.stat_result | None:
+    """What is at `path` (links followed), None when nothing is; a folder on the way that cannot be searched
+    (mode 000) or a file on the way raise InputFileError."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise cannot_write(path, error.strerror) from None
 
 
 @contextlib.contextmanager
@@ -32,9 +75,9 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     A symlink is followed (the file it points at is replaced, the link kept). A device or pipe
     (/dev/null, /dev/stdout, a FIFO) cannot be replaced, so it is written to directly.
     """
-    if path.is_dir():
-        raise InputFileError(f"{path}: cannot write (it is a folder)")
-    if path.exists() and not path.is_file():
+    check_writable(path)
+    status = _status(path)
+    if status is not None and not stat.S_ISREG(status.st_mode):
         with _opened_for_writing(path) as stream:
             yield stream
         return
@@ -42,35 +85,95 @@ def atomic_output(path: Path) -> Iterator[TextIO]:
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
-        raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
+        raise cannot_write(path, error.strerror) from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with _closed_after(os.fdopen(handle, "w", encoding="utf-8", newline=""), path) as stream:
             yield stream
         os.chmod(temp_name, _new_file_mode(target))
         os.replace(temp_name, target)
-    except BaseException as error:
+    except BaseException as error:  # a signal too (errors.Stopped): the temp file never outlives the run
         Path(temp_name).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
+        if isinstance(error, OSError) and not isinstance(error, BrokenPipeError):  # stdout's reader gone: not ours
+            raise cannot_write(path, error.strerror) from None
         raise
 
 
 @contextlib.contextmanager
 def _opened_for_writing(path: Path) -> Iterator[TextIO]:
     try:
-        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by _closed_after
     except OSError as error:
-        raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
+        raise cannot_write(path, error.strerror) from None
     try:
-        with stream:
-            yield stream
+        with _closed_after(stream, path) as opened:
+            yield opened
     except OSError as error:  # a device that takes no more (/dev/full), or fails
-        raise InputFileError(f"{path}: cannot write ({error.strerror})") from None
+        if isinstance(error, BrokenPipeError):  # the reader went away, as stdout's may (`| head`)
+            raise
+        raise cannot_write(path, error.strerror) from None
+
+
+@contextlib.contextmanager
+def _closed_after(stream: TextIO, path: Path) -> Iterator[TextIO]:
+    """`stream`, closed after the block. A failure of the block (stdout gone, a signal) goes on as it is, whatever
+    closing then says; a failure to write out what is left when closing (a full disk, /dev/full) names `path`."""
+    try:
+        yield stream
+    except BaseException:
+        with contextlib.suppress(OSError):
+            stream.close()
+        raise
+    try:
+        stream.close()
+    except OSError as error:
+        raise cannot_write(path, error.strerror) from None
 
 
 def write_atomic(path: Path, text: str) -> None:
-    with atomic_output(path) as stream:
-        stream.write(text)
+    with written_together({path: text}):
+        pass
+
+
+@contextlib.contextmanager
+def written_together(texts: Mapping[Path, str]) -> Iterator[None]:
+    """Write each text to its path, all or none: every one is written out (to its temp file) before any
+    replaces its path, and a failure in any of them, or in the block, leaves every path as it was.
+
+    The block runs when all are written and none is in place yet: the place for output that cannot be
+    taken back, such as stdout. Devices and pipes are written last, as what reaches them cannot be taken back.
+    """
+    for path in texts:  # every refusal before any temp file is made
+        check_writable(path)
+    with contextlib.ExitStack() as stack:
+        for path in sorted(texts, key=_is_device):
+            stream = stack.enter_context(atomic_output(path))
+            try:
+                stream.write(texts[path])
+                stream.flush()
+            except OSError as error:
+                raise cannot_write(path, error.strerror) from None
+        yield
+
+
+def _is_device(path: Path) -> bool:
+    status = _status(path)
+    return status is not None and not stat.S_ISREG(status.st_mode)
+
+
+def refuse_overwriting_stdin(output: Path | None) -> None:
+    """Refuse an output that is the file stdin reads (`< file`): the results would replace what they came from.
+
+    Stdin has no name to compare, so the two are compared by device and inode; only a plain file counts
+    (`< /dev/null` with `-o /dev/null` loses nothing).
+    """
+    if output is None:
+        return
+    try:
+        reading, writing = os.fstat(0), os.stat(output)
+    except OSError:  # stdin closed, or no output file yet: nothing to overwrite
+        return
+    if stat.S_ISREG(reading.st_mode) and (reading.st_dev, reading.st_ino) == (writing.st_dev, writing.st_ino):
+        raise InputFileError(f"{printable(output)}: --output is the file stdin reads; write the results elsewhere")
 
 
 def _new_file_mode(path: Path) -> int:
@@ -110,8 +213,54 @@ def stdout_failed(error: OSError) -> OutputError:
     """The error to raise for a failed write to stdout, which is pointed at /dev/null first, so that flushing
     what is left of it at exit cannot fail again, noisily."""
     silence_stdout()
-    return OutputError(f"stdout: cannot write ({error.strerror})")
+    reason = "it is closed" if error.errno == errno.EBADF else error.strerror
+    return OutputError(f"stdout: cannot write ({reason})")
 
 
 def silence_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# A process started with stdin, stdout or stderr closed (`<&-`, `>&-`, `2>&-`)
+
+
+def stand_in_for_closed_streams() -> None:
+    """Give each standard stream that was closed at start a stand-in, before anything else opens a file.
+
+    Python leaves a closed one None, which no library expects, and the first file opened would take its
+    number, so that writes meant for stdout could land in an output file. The stand-ins hold the numbers:
+    - stdin reads nothing, and a read raises InputFileError (`stdin: cannot read (it is closed)`), one line
+      and exit 2, where batch or an answers file would read it;
+    - stdout is /dev/null opened for reading, so that a write fails with EBADF, which stdout_failed names
+      (`stdout: cannot write (it is closed)`), and silence_stdout can still point it at /dev/null;
+    - stderr is /dev/null: a message has nowhere to go.
+    """
+    if sys.stdin is None:
+        _hold_descriptor(0, os.O_RDONLY)
+        sys.stdin = io.TextIOWrapper(io.BufferedReader(_ClosedStdin()), encoding="utf-8")
+    if sys.stdout is None:
+        sys.stdout = open(_hold_descriptor(1, os.O_RDONLY), "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if sys.stderr is None:
+        descriptor = _hold_descriptor(2, os.O_WRONLY)
+        sys.stderr = open(descriptor, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+
+
+def _hold_descriptor(number: int, flags: int) -> int:
+    """/dev/null on descriptor `number` if that is free; else on a new one (something took it already)."""
+    try:
+        os.fstat(number)
+    except OSError:
+        opened = os.open(os.devnull, flags)
+        if opened != number:
+            os.dup2(opened, number)
+            os.close(opened)
+        return number
+    return os.open(os.devnull, flags)
+
+
+class _ClosedStdin(io.RawIOBase):
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: object) -> int:
+        raise InputFileError("stdin: cannot read (it is closed)")

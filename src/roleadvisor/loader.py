@@ -51,13 +51,12 @@ from roleadvisor.pack import (
     Target,
     Weight,
 )
+from roleadvisor.safe_text import CONTROL_CHARACTERS, printable
 
 PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
 MAX_POINTS = 1000  # a weight beyond this is a typo, not a judgement
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-# Control characters, and the invisible ones that reorder or hide text (bidirectional overrides, zero widths).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 class Problem(NamedTuple):
@@ -95,7 +94,7 @@ def pack_or_first_problem(reading: PackReading, directory: Path | str | None) ->
     """The pack, or a PackError naming its first problem and how many more `roleadvisor check` would list."""
     if reading.problems:
         extra = len(reading.problems) - 1
-        check = "roleadvisor check" if directory is None else f"roleadvisor check --data {directory}"
+        check = "roleadvisor check" if directory is None else f"roleadvisor check --data {printable(directory)}"
         more = f" (and {extra} more; run '{check}')" if extra else ""
         raise PackError(f"{reading.problems[0]}{more}")
     return reading.pack
@@ -119,7 +118,8 @@ def pack_folder(directory: Path | str | None) -> Path:
     """The folder `directory` names (default: the shipped pack); PackError unless it is a folder."""
     folder = Path(directory) if directory is not None else default_data_dir()
     if not folder.is_dir():
-        raise PackError(f"{folder}: is not a pack folder" if folder.exists() else f"{folder}: pack folder not found")
+        shown = printable(folder)
+        raise PackError(f"{shown}: is not a pack folder" if folder.exists() else f"{shown}: pack folder not found")
     return folder
 
 
@@ -147,7 +147,7 @@ def parse_pack_files(folder: Path, raw: Mapping[str, bytes]) -> dict[str, object
 def read_pack_file(path: Path) -> bytes:
     """A pack file's bytes. Only plain files (or links to them): a pipe or a terminal would block the read."""
     if path.exists() and not path.is_file():
-        raise PackError(f"{path}: not a plain file")
+        raise PackError(f"{printable(path)}: not a plain file")
     return read_bytes(path, PackError)
 
 
@@ -167,6 +167,11 @@ def _kind(value: object) -> str:
     )
 
 
+def _shown(value: object) -> str:
+    """A value from a pack in a message: text quoted, anything else as Python writes it; escaped and shortened."""
+    return printable(value, quote=True) if isinstance(value, str) else printable(repr(value))
+
+
 class _File:
     """One pack file being read: raises PackError for structure, records problems for meaning."""
 
@@ -174,7 +179,7 @@ class _File:
         self.name = name
         self.problems = problems
         if not isinstance(data, dict):
-            raise PackError(f"{folder / name}: expected a mapping at the top, got {_kind(data)}")
+            raise PackError(f"{printable(folder / name)}: expected a mapping at the top, got {_kind(data)}")
         self.data: dict[str, Any] = data
 
     def fail(self, path: str, message: str) -> PackError:
@@ -191,7 +196,7 @@ class _File:
         # Unknown keys first: a misspelt key explains the "missing" one it was meant to be.
         for key in value:
             if key not in allowed:
-                raise self.fail(path, f"unknown key '{key}' (expected: {', '.join(sorted(allowed))})")
+                raise self.fail(path, f"unknown key {printable(key, quote=True)} (expected: {', '.join(sorted(allowed))})")
         for key in required:
             if key not in value:
                 raise self.fail(path, f"missing key '{key}'")
@@ -213,7 +218,7 @@ class _File:
             raise self.fail(path, f"expected text, got {_kind(value)}")
         text = " ".join(value.split())
         # An escape sequence in pack text would reach the terminal and could redraw or recolour it.
-        control = _CONTROL.search(text)
+        control = CONTROL_CHARACTERS.search(text)
         if control:
             raise self.fail(path, f"control character U+{ord(control.group()):04X} in text")
         return text
@@ -223,7 +228,7 @@ class _File:
             word = "yes" if value else "no"
             raise self.fail(path, f"expected an id, got {_kind(value)} (write it in quotes: \"{word}\")")
         if not isinstance(value, str) or not _ID.match(value):
-            raise self.fail(path, f"expected an id of lower-case letters, digits, '-' or '_', got {value!r}")
+            raise self.fail(path, f"expected an id of lower-case letters, digits, '-' or '_', got {_shown(value)}")
         return value
 
     def integer(self, value: object, path: str) -> int:
@@ -254,7 +259,7 @@ class _File:
     def reference(self, value: str, known: Iterable[str], path: str, what: str) -> None:
         known = tuple(known)
         if value not in known:
-            self.problem(path, f"unknown {what} '{value}' (known: {', '.join(known) or 'none'})")
+            self.problem(path, f"unknown {what} {printable(value, quote=True)} (known: {', '.join(known) or 'none'})")
 
 
 class _PackBuilder:
@@ -331,8 +336,8 @@ class _PackBuilder:
             m = f.mapping(raw, path, ["id", "name", "values"])
             values = {}
             for role_id, text in f.keyed(m["values"], f"{path}.values").items():
-                f.reference(str(role_id), role_ids, f"{path}.values.{role_id}", "role")
-                values[str(role_id)] = f.text(text, f"{path}.values.{role_id}")
+                f.reference(role_id, role_ids, f"{path}.values.{printable(role_id)}", "role")
+                values[role_id] = f.text(text, f"{path}.values.{printable(role_id)}")
             for role_id in role_ids:
                 if role_id not in values:
                     f.problem(f"{path}.values", f"no text for role '{role_id}'")
@@ -463,17 +468,17 @@ class _PackBuilder:
         m = f.mapping(raw, path, ["id", "prompt", "choices"], ["help", "kind", "min", "max", "when", "asks"])
         kind = m.get("kind", "one")
         if kind not in ("one", "many"):
-            raise f.fail(f"{path}.kind", f"expected 'one' or 'many', got {kind!r}")
+            raise f.fail(f"{path}.kind", f"expected 'one' or 'many', got {_shown(kind)}")
         asks = m.get("asks", "wish")
         if asks not in ("fact", "wish"):
-            raise f.fail(f"{path}.asks", f"expected 'fact' or 'wish', got {asks!r}")
+            raise f.fail(f"{path}.asks", f"expected 'fact' or 'wish', got {_shown(asks)}")
         choices = []
         for j, raw_choice in enumerate(f.sequence(m["choices"], f"{path}.choices")):
             cpath = f"{path}.choices[{j}]"
             c = f.mapping(raw_choice, cpath, ["id", "label"], ["weights", "once"])
             weights = []
             for role_id, raw_weight in f.keyed(c.get("weights") or {}, f"{cpath}.weights").items():
-                wpath = f"{cpath}.weights.{role_id}"
+                wpath = f"{cpath}.weights.{printable(role_id)}"
                 # `card` is the older spelling: a card's id names its title as a source.
                 older = isinstance(raw_weight, dict) and "card" in raw_weight and "source" not in raw_weight
                 cites = "card" if older else "source"

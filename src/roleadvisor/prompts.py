@@ -366,10 +366,22 @@ def cancel_on_ctrl_d() -> KeyBindings:
     return bindings
 
 
+def cancel_on_sigint() -> KeyBindings:
+    # A SIGINT sent by `kill` (not typed: raw mode makes Ctrl-C a key) reaches prompt_toolkit as the <sigint>
+    # key, which questionary leaves unbound; it cancels like Ctrl-C.
+    bindings = KeyBindings()
+
+    @bindings.add("<sigint>", eager=True)
+    def _(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    return bindings
+
+
 def ask(prompt: questionary.Question, *keys: KeyBindingsBase) -> Any:
     """Show one prompt, with extra `keys` over questionary's; Ctrl-C, Ctrl-D or a closed input cancel the whole quiz."""
     application = prompt.application
-    bindings: list[KeyBindingsBase] = [*keys, cancel_on_ctrl_d()]
+    bindings: list[KeyBindingsBase] = [*keys, cancel_on_ctrl_d(), cancel_on_sigint()]
     if application.key_bindings is not None:
         bindings.insert(0, application.key_bindings)
     application.key_bindings = merge_key_bindings(bindings)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from roleadvisor.engine import Citation, Contribution, Result, WhatIf
+from roleadvisor.errors import OutputError
 from roleadvisor.pack import Course, Pack
 from roleadvisor.views import (
     compare_data,
@@ -39,6 +40,7 @@ def use_color(stream: Any) -> bool:
 
 
 MAX_WIDTH = 1000  # tables stretch to the width: a mistaken COLUMNS=100000 would print megabytes of padding
+MIN_WIDTH = 20  # narrower, tables and boxes have no room for their words (as prompts.NARROWEST_WRAP)
 
 
 def terminal_width(default: int = 80) -> int:
@@ -58,13 +60,19 @@ def terminal_width(default: int = 80) -> int:
 
 
 def draw(renderables: Iterable[RenderableType], color: bool, width: int | None = None) -> str:
-    """Render rich objects to a string, with ANSI styles only when `color` is set."""
+    """Render rich objects to a string, with ANSI styles only when `color` is set; OutputError below MIN_WIDTH."""
     from rich.console import Console
 
+    width = width or terminal_width()
+    if width < MIN_WIDTH:
+        raise OutputError(
+            f"text output needs at least {MIN_WIDTH} columns, and the terminal has {width} "
+            "(widen it or set COLUMNS, or use --format markdown or json)"
+        )
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width or terminal_width(),
+        width=width,
         force_terminal=color,
         no_color=not color,
         color_system="auto" if color else None,

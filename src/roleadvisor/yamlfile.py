@@ -10,6 +10,7 @@ from __future__ import annotations
 import yaml
 
 from roleadvisor.errors import RoleAdvisorError
+from roleadvisor.safe_text import printable
 
 # The C loader parses several times faster; both build only plain data (no Python objects).
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -24,7 +25,7 @@ class _UniqueKeyLoader(_SafeLoader):  # type: ignore[misc, valid-type]
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                 key = (key_node.tag, key_node.value)
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key '{key_node.value}'", key_node.start_mark)
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {printable(key_node.value, quote=True)}", key_node.start_mark)
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
