@@ -1,7 +1,7 @@
-"""The interactive quiz: one prompt per visible question, a back step, and a review before scoring.
+"""The full-screen quiz: one questionary prompt per visible question, a back step, and a review before scoring.
 
-The only module that imports questionary (and prompt_toolkit). Which questions are shown is decided
-by the pack's `when` conditions through the engine; this module only walks them in order.
+The only module that imports questionary (and prompt_toolkit). The order of the questions, back and review are
+quiz_flow's; this module draws each prompt.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import Enum
 from typing import Any, Union
 
 import questionary
@@ -27,6 +26,7 @@ from questionary.prompts.common import InquirerControl
 from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
 from roleadvisor.pack import ChosenAnswers, Pack, Question
+from roleadvisor.quiz_flow import Asker, Reply, Step, progress, walk_quiz
 
 BACK_LABEL = "← Back"
 CONFIRM_LABEL = "Confirm and score"
@@ -38,16 +38,6 @@ CHECKBOX_LABEL_INDENT = 5  # " » ○ " before a checkbox label
 NARROWEST_WRAP = 20  # columns; a smaller or unknown size wraps as if this wide
 
 
-class Step(Enum):
-    """Prompt answers that are not choices: go back a question, or accept the review."""
-
-    BACK = "back"
-    CONFIRM = "confirm"
-
-
-Reply = Union[tuple[str, ...], Step]
-
-
 def run_quiz(pack: Pack, preanswered: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """Ask every visible question not answered yet, then review; return the visible answers.
 
@@ -57,8 +47,7 @@ def run_quiz(pack: Pack, preanswered: Mapping[str, tuple[str, ...]]) -> dict[str
     if not missing_questions(pack, answers):
         return visible_answers(pack, answers)
     with prompts_on_terminal():
-        answers = ask_in_order(pack, answers, skip=set(preanswered))
-        answers = review(pack, answers)
+        answers = walk_quiz(pack, answers, skip=set(preanswered), asker=Asker(ask_question, ask_review))
     return visible_answers(pack, answers)
 
 
@@ -72,77 +61,15 @@ def prompts_on_terminal() -> Iterator[None]:
         yield
 
 
-# The walk
-
-
-def record_answer(
-    pack: Pack, answers: ChosenAnswers, question: Question, choices: tuple[str, ...]
-) -> dict[str, tuple[str, ...]]:
-    """Set one answer, dropping answers to questions that the change hides."""
-    shown_before = {q.id for q in shown_questions(pack, answers)}
-    updated = {**answers, question.id: choices}
-    hidden_now = shown_before - {q.id for q in shown_questions(pack, updated)}
-    return {question_id: chosen for question_id, chosen in updated.items() if question_id not in hidden_now}
-
-
-def ask_in_order(pack: Pack, answers: ChosenAnswers, skip: set[str]) -> dict[str, tuple[str, ...]]:
-    """The first pass: each shown question not in `skip`, with a back step to the one before."""
-    current = dict(answers)
-    position = 0
-    while True:
-        to_ask = [question for question in shown_questions(pack, current) if question.id not in skip]
-        if position >= len(to_ask):
-            return current
-        question = to_ask[position]
-        reply = ask_question(pack, question, current, can_go_back=position > 0)
-        if isinstance(reply, Step):
-            position -= 1
-        else:
-            current = record_answer(pack, current, question, reply)
-            position += 1
-
-
-def ask_missing(pack: Pack, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
-    """Ask the shown questions that have no answer (those a changed answer just revealed)."""
-    current = dict(answers)
-    while missing := missing_questions(pack, current):
-        question = pack_question(pack, missing[0])
-        reply = ask_question(pack, question, current, can_go_back=False)
-        if not isinstance(reply, Step):
-            current = record_answer(pack, current, question, reply)
-    return current
-
-
-def review(pack: Pack, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
-    """List the answers; confirm them, or change one (and answer what the change reveals)."""
-    current = ask_missing(pack, answers)
-    while True:
-        picked = ask_review(pack, current)
-        if isinstance(picked, Step):
-            return current
-        question = pack_question(pack, picked)
-        reply = ask_question(pack, question, current, can_go_back=False)
-        if not isinstance(reply, Step):
-            current = ask_missing(pack, record_answer(pack, current, question, reply))
-
-
-def pack_question(pack: Pack, question_id: str) -> Question:
-    question = pack.question(question_id)
-    if question is None:
-        raise KeyError(question_id)
-    return question
-
-
 # One prompt per question
 
 
 def ask_question(pack: Pack, question: Question, answers: ChosenAnswers, can_go_back: bool) -> Reply:
     """Ask one question, its current answer preselected; Step.BACK if the person went back."""
-    shown = shown_questions(pack, answers)
-    progress = f"[{shown.index(question) + 1}/{len(shown)}]"
+    where = progress(pack, question, answers)
     if question.multiple:
-        return ask_checkbox(question, answers.get(question.id), progress, can_go_back)
-    return ask_select(question, answers.get(question.id), progress, can_go_back)
+        return ask_checkbox(question, answers.get(question.id), where, can_go_back)
+    return ask_select(question, answers.get(question.id), where, can_go_back)
 
 
 def ask_select(question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool) -> Reply:
