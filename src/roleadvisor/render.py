@@ -303,11 +303,16 @@ def _what_if_lines(pack: Pack, result: Result, explain: bool) -> list[str]:
     return _shown([_what_if_line(pack, w) for w in what_ifs], len(result.what_if))
 
 
-def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None) -> str:
+def render_result(
+    pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None, plain: bool = False
+) -> str:
+    """`plain`: text without box drawing or bars, for the plain quiz (see _plain_result_blocks)."""
     if fmt == "json":
         return to_json(result_data(pack, result, explain))
     if fmt == "markdown":
         return _result_markdown(pack, result, explain)
+    if plain:
+        return _plain_result(pack, result, explain, width or terminal_width())
     return draw(_result_blocks(pack, result, explain), color, width)
 
 
@@ -399,6 +404,56 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
             table.add_row(*(Text(str(cell)) for cell in (c.question, c.choice, c.role, c.points, c.card)))
         blocks.append(table)
     return blocks
+
+
+# quiz results in plain text
+
+
+def _plain_result(pack: Pack, result: Result, explain: bool, width: int) -> str:
+    """The text report's parts without box drawing, bars or colour, and the comparison as a list: a screen reader
+    reads every character, and reads a table's columns line by line, interleaved."""
+    rec = result.recommendation
+    sections = [
+        (f"Recommended: {rec.title} ({rec.label}, confidence {rec.confidence:.0%})", []),
+        ("Scores", [f"{pack.role(role_id).title}: {score}" for role_id, score in result.scores.items()]),
+        ("Why", [f"- {line}" for line in _reason_lines(pack, result, explain) or ["No answer favoured one role."]]),
+        ("What would change it", [f"- {line}" for line in _what_if_lines(pack, result, explain) or [NO_FLIP]]),
+        ("Comparison", _plain_comparison(pack)),
+        ("Next steps", _plain_next_steps(result)),
+    ]
+    if explain:
+        lines = [f"{c.question} = {c.choice}: {c.points:+d} {c.role} (card: {c.card})" for c in result.contributions]
+        sections.append(("Every contribution", lines))
+    return "\n".join(_plain_section(heading, lines, width) for heading, lines in sections)
+
+
+def _plain_comparison(pack: Pack) -> list[str]:
+    data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
+    return [
+        line
+        for factor in data["factors"]
+        for line in [factor["name"], *(f"  {role['title']}: {factor['values'][role['id']]}" for role in data["roles"])]
+    ]
+
+
+def _plain_next_steps(result: Result) -> list[str]:
+    lines = []
+    for heading, course in (("Next course: ", result.next_course), ("Then: ", result.roadmap)):
+        if course is not None:
+            lines += [heading + course.title, f"  {course.audience}"]
+    return lines
+
+
+def _plain_section(heading: str, lines: list[str], width: int) -> str:
+    """A heading, then its lines indented by two more columns, each wrapped with its own indent kept."""
+    import textwrap
+
+    wrapped = [heading]
+    for line in lines:
+        indent = " " * (2 + len(line) - len(line.lstrip(" ")))
+        hanging = indent + "  " if line.lstrip(" ").startswith("- ") else indent  # under the bullet's text
+        wrapped += textwrap.wrap(line.strip(), width, initial_indent=indent, subsequent_indent=hanging)
+    return "\n".join(wrapped) + "\n"
 
 
 def batch_progress(total_bytes: int) -> Any:
