@@ -15,7 +15,7 @@ from typing import TextIO
 from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
 from roleadvisor.explanations import explain_question
-from roleadvisor.pack import Answers, Pack, Question
+from roleadvisor.pack import ChosenAnswers, Pack, Question
 from roleadvisor.quiz_flow import Asker, Reply, Step, progress, walk_quiz
 
 PLAIN_SWITCHES = ("ROLEADVISOR_PLAIN", "ACCESSIBLE")  # set to a non-empty value, either turns plain mode on
@@ -69,9 +69,11 @@ class LineQuiz:
         if not line:
             self.say("")  # end the prompt's line before the message on stderr
             raise Cancelled()
+        if not self.lines.isatty():
+            self.say(line.rstrip("\r\n"))  # a terminal echoes what is typed; piped input is shown the same way
         return line.strip()
 
-    def ask_question(self, pack: Pack, question: Question, answers: Answers, can_go_back: bool) -> Reply:
+    def ask_question(self, pack: Pack, question: Question, answers: ChosenAnswers, can_go_back: bool) -> Reply:
         """Print the question once, then read until a valid entry: choices, back, or `?` (which explains)."""
         current = answers.get(question.id, ())
         self.say("", *question_block(question, progress(pack, question, answers)))
@@ -88,7 +90,7 @@ class LineQuiz:
             else:
                 self.say(valid_entries(question, current, can_go_back))
 
-    def ask_review(self, pack: Pack, answers: Answers) -> str | Step:
+    def ask_review(self, pack: Pack, answers: ChosenAnswers) -> str | Step:
         """List the numbered answers; Enter confirms, a number names the question to change."""
         shown = shown_questions(pack, answers)
         self.say("", *review_block(shown, answers))
@@ -142,7 +144,7 @@ def why_block(pack: Pack, question: Question) -> list[str]:
     return [*explanation.why, "What each choice leans toward:", *leanings]
 
 
-def review_block(shown: list[Question], answers: Answers) -> list[str]:
+def review_block(shown: list[Question], answers: ChosenAnswers) -> list[str]:
     lines = ["Your answers:"]
     for number, question in enumerate(shown, start=1):
         labels = [choice.label for choice in question.choices if choice.id in answers.get(question.id, ())]
