@@ -313,3 +313,16 @@ def test_an_environment_switch_without_a_terminal_does_not_read_stdin() -> None:
     piped = roleadvisor(entries=[*FIRST_EVERYWHERE, CONFIRM], ACCESSIBLE="1", ROLEADVISOR_PLAIN="1")
     assert piped.returncode == 2
     assert "missing answers for: background" in piped.stderr
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_SESSION_ENTRIES = ["3", "?", "maybe", "2", "<", "", "4", CONFIRM]
+
+
+def test_the_readme_session_is_what_the_plain_quiz_prints() -> None:
+    """The README's session, up to its closing '...', is the start of what these typed lines give (echoed as typed)."""
+    block = README.read_text(encoding="utf-8").split("<!-- plain session: checked by tests/test_plain_quiz.py -->\n```text\n")[1]
+    command, shown = block.split("\n...\n```")[0].split("\n", 1)
+    args = command.removeprefix("$ roleadvisor quiz ").split()
+    piped = roleadvisor(*args, entries=README_SESSION_ENTRIES)
+    assert (piped.stderr + piped.stdout).startswith(shown + "\n")
