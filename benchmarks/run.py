@@ -10,7 +10,8 @@ Figures (whole processes, wall clock; A and B interleaved round by round, median
   against the framework floor (a no-op typer command with two string options); goal <= 1.3x. And `compare`
   against `cookiecutter --version`; goal < 1x.
 - interactive: launch to the first quiz prompt drawn in a pseudo-terminal, against copier's launch to the first
-  prompt of a one-question template; goal < 1x.
+  prompt of a one-question template; goal < 1x. And the plain quiz's first prompt (`quiz --plain`, no prompt
+  library) against cookiecutter's first prompt of a one-variable template; goal <= 1x.
 - batch: `roleadvisor batch` on 100,000 CSV rows drawn uniformly from all valid answer sets, against a bare `csv`
   read + write of the same file; goal <= 3x.
 - memory: peak RSS of `roleadvisor batch` on 4x the rows against 1x; goal <= 1.25x (constant memory).
@@ -65,6 +66,11 @@ with open(sys.argv[1], newline="", encoding="utf-8") as source, open(sys.argv[2]
     for row in csv.reader(source):
         writer.writerow(row)
 '''
+
+COOKIECUTTER_TEMPLATE = {
+    "cookiecutter.json": '{"project_name": "example"}\n',
+    "{{cookiecutter.project_name}}/README.md": "# {{ cookiecutter.project_name }}\n",
+}
 
 COPIER_TEMPLATE = {
     "copier.yml": "project_name:\n  type: str\n  help: What is your project called?\n",
@@ -249,7 +255,7 @@ def first_prompt_seconds(argv: list[str], text: str, cwd: Path) -> float:
     env = {**CHILD_ENV, **PTY_ENV}
     child = pexpect.spawn(argv[0], argv[1:], cwd=str(cwd), env=env, encoding="utf-8", timeout=30, dimensions=(40, 120))
     try:
-        child.expect(text)
+        child.expect_exact(text)
         return time.perf_counter() - started
     finally:
         child.terminate(force=True)
@@ -261,14 +267,22 @@ def interactive(settings: Settings, workdir: Path) -> list[Figure]:
     except ImportError:
         print("  skipped: first prompt (pexpect is not installed: pip install pexpect)")
         return []
+    return first_prompt_against_copier(settings, workdir) + plain_first_prompt_against_cookiecutter(settings, workdir)
+
+
+def write_template(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def first_prompt_against_copier(settings: Settings, workdir: Path) -> list[Figure]:
     copier = console_script("copier")
     if copier is None:
         print("  skipped: first prompt / copier (copier is not installed: pip install cookiecutter copier)")
         return []
-    template = workdir / "template"
-    template.mkdir()
-    for name, text in COPIER_TEMPLATE.items():
-        (template / name).write_text(text)
+    template = write_template(workdir / "template", COPIER_TEMPLATE)
     destinations = (workdir / f"copier-out-{i}" for i in range(1_000_000))
     commands = {
         "quiz": lambda: first_prompt_seconds(roleadvisor("quiz"), "Student or fresher", workdir),
@@ -277,6 +291,22 @@ def interactive(settings: Settings, workdir: Path) -> list[Figure]:
     medians = interleaved(commands, settings.prompt_rounds)
     what = "quiz to its first prompt / copier to its first prompt"
     return [Figure("interactive", what, medians["quiz"], medians["copier"], 1.0, strict=True)]
+
+
+def plain_first_prompt_against_cookiecutter(settings: Settings, workdir: Path) -> list[Figure]:
+    cookiecutter = console_script("cookiecutter")
+    if cookiecutter is None:
+        print("  skipped: plain first prompt / cookiecutter (cookiecutter is not installed: pip install cookiecutter copier)")
+        return []
+    template = write_template(workdir / "cookiecutter-template", COOKIECUTTER_TEMPLATE)
+    cookiecutter_run = [cookiecutter, str(template), "--output-dir", str(workdir / "cookiecutter-out")]
+    commands = {
+        "plain": lambda: first_prompt_seconds(roleadvisor("quiz", "--plain"), "Answer (1-4", workdir),
+        "cookiecutter": lambda: first_prompt_seconds(cookiecutter_run, "project_name", workdir),
+    }
+    medians = interleaved(commands, settings.prompt_rounds)
+    what = "quiz --plain to its first prompt / cookiecutter to its first"
+    return [Figure("interactive", what, medians["plain"], medians["cookiecutter"], 1.0)]
 
 
 def answer_rows(count: int, seed: int) -> Iterator[list[str]]:

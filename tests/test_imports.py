@@ -50,7 +50,7 @@ def warm_cache() -> None:
     load_pack(None)
 
 
-def cli_run(tmp_path: Path, *args: str) -> tuple[dict[str, Any], str]:
+def cli_run(tmp_path: Path, *args: str, stdin: Any = subprocess.DEVNULL) -> tuple[dict[str, Any], str]:
     """A CLI run in a fresh interpreter, as `python -m roleadvisor`: its state at the end, and what it printed."""
     report = tmp_path / "report.json"
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
@@ -58,7 +58,7 @@ def cli_run(tmp_path: Path, *args: str) -> tuple[dict[str, Any], str]:
         [sys.executable, "-c", RUNNER, str(report), *args],
         cwd=tmp_path,
         env=env,
-        stdin=subprocess.DEVNULL,
+        stdin=stdin,
         capture_output=True,
         text=True,
         timeout=60,
@@ -117,6 +117,24 @@ def test_scripted_quiz_as_text_does_not_load_the_prompt_libraries(tmp_path: Path
     modules, out = loaded_by(tmp_path, "quiz", "--no-input", *SCRIPTED_ANSWERS)
     assert "AI Developer" in out
     assert families(modules) & PROMPTS == set()
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_plain_quiz_loads_no_prompt_libraries_rich_or_pyyaml(tmp_path: Path, fmt: str) -> None:
+    """The plain quiz reads lines itself and its report is plain text: questionary, prompt_toolkit and rich stay
+    unloaded (and off its first prompt)."""
+    (tmp_path / "entries.txt").write_text("1\n" * 7 + "\n")
+    with (tmp_path / "entries.txt").open() as entries:
+        state, out = cli_run(tmp_path, "quiz", "--plain", "--format", fmt, stdin=entries)
+    assert "AI Developer" in out
+    assert families(set(state["modules"])) & (PROMPTS | RICH | YAML) == set()
+
+
+@pytest.mark.parametrize("module", ["roleadvisor.plain_quiz", "roleadvisor.quiz_flow", "roleadvisor.explanations"])
+def test_the_plain_quiz_modules_import_no_prompt_library(module: str) -> None:
+    code = f"import sys; import {module}; print(' '.join(sorted(sys.modules)))"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert families(set(completed.stdout.split())) & PROMPTS == set()
 
 
 def test_batch_loads_neither_rich_nor_prompts(tmp_path: Path) -> None:

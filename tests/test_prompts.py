@@ -391,6 +391,27 @@ def test_multi_select_refuses_more_than_three(pack: Pack) -> None:
     assert answer_quiz(pack, keys)["interests"] == ("prompt_design", "llm_api_integration", "rag_apps")
 
 
+def test_a_multi_choice_answered_line_lists_the_ticked_labels(pack: Pack) -> None:
+    keys = take_first(*STUDENT_RUN[:3]) + SPACE + DOWN * 2 + SPACE + ENTER  # the 1st and the 3rd
+    screen = words_on(screen_after(pack, keys))
+    assert "(pick 1 to 3) [Prompt design and workflow logic; RAG application building]" in screen
+    assert "selections" not in screen
+
+
+def test_a_long_answered_line_is_shortened_to_fit_a_narrow_terminal(pack: Pack) -> None:
+    keys = take_first(*STUDENT_RUN[:3]) + SPACE + DOWN + SPACE + DOWN + SPACE + ENTER  # the first three
+    answered = screen_after(pack, keys, columns=NARROW).split("[5/7]")[0].split("[4/7]")[-1]
+    lines = answered.split("\r\n")
+    assert "[Prompt design and workflow logic; LLM API …]" in answered
+    assert max(len(line) for line in lines) <= NARROW
+
+
+def test_a_refused_tick_count_is_said_above_the_choices(pack: Pack) -> None:
+    screen = screen_after(pack, take_first(*STUDENT_RUN[:3]) + ENTER)
+    refusal = screen.rindex("Tick at least 1 choice with Space")
+    assert refusal < screen.rindex("Prompt design and workflow logic") < screen.rindex("← Back")
+
+
 @pytest.mark.parametrize(
     ("ticked", "verdict"),
     [

@@ -101,6 +101,15 @@ def test_going_back_and_changing_an_answer_is_what_gets_scored(tmp_path: Path) -
     assert "production_experience" not in answers
 
 
+def test_question_mark_explains_the_highlighted_choice_and_stays_on_the_question(pack: Pack) -> None:
+    child = spawn_quiz(screen=io.StringIO())
+    answer(child, "[1/7]", DOWN * 3 + "?")  # "Experienced engineer", then ?
+    child.expect_exact("This choice: Experienced engineer (backend, platform, data or ML): no points to any role")
+    child.send(ENTER)  # still the same question: Enter takes the highlighted choice
+    answer(child, "[2/8]", CTRL_C)  # production_experience: shown for an experienced engineer
+    assert exit_status(child) == 130
+
+
 def test_ctrl_c_mid_quiz_cancels_with_exit_130(pack: Pack) -> None:
     screen = io.StringIO()
     child = spawn_quiz(screen=screen)

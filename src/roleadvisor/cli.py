@@ -9,6 +9,7 @@ evaluated once at import they cost less than typer compiling them from strings f
 
 import functools
 import gc
+import os
 import sys
 import tempfile
 import traceback
@@ -183,11 +184,13 @@ def quiz(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (default, or -: stdout).", show_default=False)] = None,
     save_answers: Annotated[Optional[Path], typer.Option("--save-answers", help="Write the answers to a file that --answers-file replays.", show_default=False)] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Add every answer's contribution to the report.")] = False,
+    plain: Annotated[bool, typer.Option("--plain", help="Ask line by line: numbered choices, no cursor movement or colour, answers read from any stdin (for screen readers, dumb terminals, pipes). Also on at a terminal when TERM=dumb or ROLEADVISOR_PLAIN or ACCESSIBLE is set.")] = False,
     data: DataOption = None,
 ) -> None:
     """Answer a few questions and get a recommended role, the reasons, and the next course."""
     from roleadvisor.answers import answers_file_text, collect_answers
     from roleadvisor.engine import missing_questions, score_answers
+    from roleadvisor.plain_quiz import plain_requested, run_plain_quiz
     from roleadvisor.render import render_result
 
     if output == STDIO:
@@ -198,7 +201,11 @@ def quiz(
     pack = _pack(data)
     answers = collect_answers(pack, answers_file, answer or ())
     # Prompts need a keyboard and a screen: stdout, or stderr when stdout is redirected to a file.
-    if not no_input and sys.stdin.isatty() and (sys.stdout.isatty() or sys.stderr.isatty()):
+    at_terminal = sys.stdin.isatty() and (sys.stdout.isatty() or sys.stderr.isatty())
+    plain = plain or (at_terminal and plain_requested(os.environ))
+    if not no_input and plain:
+        answers = run_plain_quiz(pack, answers)
+    elif not no_input and at_terminal:
         from roleadvisor.prompts import run_quiz
 
         answers = run_quiz(pack, answers)
@@ -211,7 +218,7 @@ def quiz(
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
-    report = render_result(pack, result, fmt.value, _color(output), explain)
+    report = render_result(pack, result, fmt.value, _color(output) and not plain, explain, plain=plain)
     outputs = {output: report} if output is not None else {}
     if save_answers is not None:
         outputs[save_answers] = answers_file_text(pack, result.answers, save_answers)

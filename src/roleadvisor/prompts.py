@@ -1,7 +1,7 @@
-"""The interactive quiz: one prompt per visible question, a back step, and a review before scoring.
+"""The full-screen quiz: one questionary prompt per visible question, a back step, and a review before scoring.
 
-The only module that imports questionary (and prompt_toolkit). Which questions are shown is decided
-by the pack's `when` conditions through the engine; this module only walks them in order.
+The only module that imports questionary (and prompt_toolkit). The order of the questions, back and review are
+quiz_flow's; this module draws each prompt.
 """
 
 from __future__ import annotations
@@ -11,41 +11,35 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from enum import Enum
 from typing import Any, Union
 
 import questionary
 from prompt_toolkit.application.current import create_app_session, get_app_session
-from prompt_toolkit.filters import Condition
+from prompt_toolkit.filters import is_done
 from prompt_toolkit.formatted_text import AnyFormattedText, StyleAndTextTuples, to_formatted_text
 from prompt_toolkit.formatted_text.utils import fragment_list_width, split_lines
 from prompt_toolkit.key_binding import KeyBindings, KeyBindingsBase, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.layout import ConditionalContainer, FormattedTextControl, HSplit, Window
 from prompt_toolkit.output import create_output
 from prompt_toolkit.utils import get_cwidth
 from questionary.prompts.common import InquirerControl
 
 from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
+from roleadvisor.explanations import Explanation, explain_question
 from roleadvisor.pack import ChosenAnswers, Pack, Question
+from roleadvisor.quiz_flow import Asker, Reply, Step, progress, walk_quiz
 
 BACK_LABEL = "← Back"
 CONFIRM_LABEL = "Confirm and score"
 CHANGE_LABEL = "Change: "
-SELECT_KEYS = "↑/↓ move, Enter chooses"
-CHECKBOX_KEYS = "↑/↓ move, Space ticks {limits}, Enter confirms"
+SELECT_KEYS = "↑/↓ move, ? why, Enter chooses"
+CHECKBOX_KEYS = "↑/↓ move, Space ticks {limits}, ? why, Enter confirms"
+REVIEW_KEYS = "↑/↓ move, Enter chooses"
 SELECT_LABEL_INDENT = 3  # " » " before a select prompt's label
 CHECKBOX_LABEL_INDENT = 5  # " » ○ " before a checkbox label
 NARROWEST_WRAP = 20  # columns; a smaller or unknown size wraps as if this wide
-
-
-class Step(Enum):
-    """Prompt answers that are not choices: go back a question, or accept the review."""
-
-    BACK = "back"
-    CONFIRM = "confirm"
-
-
-Reply = Union[tuple[str, ...], Step]
+NARROWEST_ANSWER = 20  # columns; an answered line with less room after the question puts the answer under it
 
 
 def run_quiz(pack: Pack, preanswered: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -56,10 +50,30 @@ def run_quiz(pack: Pack, preanswered: Mapping[str, tuple[str, ...]]) -> dict[str
     answers = {question_id: tuple(choices) for question_id, choices in preanswered.items()}
     if not missing_questions(pack, answers):
         return visible_answers(pack, answers)
-    with prompts_on_terminal():
-        answers = ask_in_order(pack, answers, skip=set(preanswered))
-        answers = review(pack, answers)
+    with prompts_on_terminal(), terminal_settings_kept():
+        answers = walk_quiz(pack, answers, skip=set(preanswered), asker=Asker(ask_question, ask_review))
     return visible_answers(pack, answers)
+
+
+@contextmanager
+def terminal_settings_kept() -> Iterator[None]:
+    """Put the keyboard's terminal settings back however the quiz ends. A stopping signal (errors.Stopped) can
+    leave asyncio's loop between steps, where prompt_toolkit's own restore of the settings never runs."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError):  # not a POSIX terminal: nothing to keep
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        except (OSError, termios.error):
+            pass  # the terminal is gone (SIGHUP after a hang-up)
 
 
 @contextmanager
@@ -72,80 +86,21 @@ def prompts_on_terminal() -> Iterator[None]:
         yield
 
 
-# The walk
-
-
-def record_answer(
-    pack: Pack, answers: ChosenAnswers, question: Question, choices: tuple[str, ...]
-) -> dict[str, tuple[str, ...]]:
-    """Set one answer, dropping answers to questions that the change hides."""
-    shown_before = {q.id for q in shown_questions(pack, answers)}
-    updated = {**answers, question.id: choices}
-    hidden_now = shown_before - {q.id for q in shown_questions(pack, updated)}
-    return {question_id: chosen for question_id, chosen in updated.items() if question_id not in hidden_now}
-
-
-def ask_in_order(pack: Pack, answers: ChosenAnswers, skip: set[str]) -> dict[str, tuple[str, ...]]:
-    """The first pass: each shown question not in `skip`, with a back step to the one before."""
-    current = dict(answers)
-    position = 0
-    while True:
-        to_ask = [question for question in shown_questions(pack, current) if question.id not in skip]
-        if position >= len(to_ask):
-            return current
-        question = to_ask[position]
-        reply = ask_question(pack, question, current, can_go_back=position > 0)
-        if isinstance(reply, Step):
-            position -= 1
-        else:
-            current = record_answer(pack, current, question, reply)
-            position += 1
-
-
-def ask_missing(pack: Pack, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
-    """Ask the shown questions that have no answer (those a changed answer just revealed)."""
-    current = dict(answers)
-    while missing := missing_questions(pack, current):
-        question = pack_question(pack, missing[0])
-        reply = ask_question(pack, question, current, can_go_back=False)
-        if not isinstance(reply, Step):
-            current = record_answer(pack, current, question, reply)
-    return current
-
-
-def review(pack: Pack, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
-    """List the answers; confirm them, or change one (and answer what the change reveals)."""
-    current = ask_missing(pack, answers)
-    while True:
-        picked = ask_review(pack, current)
-        if isinstance(picked, Step):
-            return current
-        question = pack_question(pack, picked)
-        reply = ask_question(pack, question, current, can_go_back=False)
-        if not isinstance(reply, Step):
-            current = ask_missing(pack, record_answer(pack, current, question, reply))
-
-
-def pack_question(pack: Pack, question_id: str) -> Question:
-    question = pack.question(question_id)
-    if question is None:
-        raise KeyError(question_id)
-    return question
-
-
 # One prompt per question
 
 
 def ask_question(pack: Pack, question: Question, answers: ChosenAnswers, can_go_back: bool) -> Reply:
     """Ask one question, its current answer preselected; Step.BACK if the person went back."""
-    shown = shown_questions(pack, answers)
-    progress = f"[{shown.index(question) + 1}/{len(shown)}]"
+    where = progress(pack, question, answers)
+    explanation = explain_question(pack, question)
     if question.multiple:
-        return ask_checkbox(question, answers.get(question.id), progress, can_go_back)
-    return ask_select(question, answers.get(question.id), progress, can_go_back)
+        return ask_checkbox(question, answers.get(question.id), where, can_go_back, explanation)
+    return ask_select(question, answers.get(question.id), where, can_go_back, explanation)
 
 
-def ask_select(question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool) -> Reply:
+def ask_select(
+    question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool, explanation: Explanation
+) -> Reply:
     choices: list[Any] = [questionary.Choice(choice.label, value=choice.id) for choice in question.choices]
     if can_go_back:
         choices += back_choices()
@@ -157,12 +112,15 @@ def ask_select(question: Question, current: tuple[str, ...] | None, progress: st
         qmark=progress,
         instruction=instruction(question.help, SELECT_KEYS, width),
     )
-    wrap_choice_labels(prompt, SELECT_LABEL_INDENT)
-    reply = ask(prompt)
+    why = ExplanationOnRequest(question, explanation, choice_control(prompt))
+    wrap_choice_labels(prompt, SELECT_LABEL_INDENT, below=why.fragments)
+    reply = ask(prompt, why.key_bindings())
     return reply if reply is Step.BACK else (reply,)
 
 
-def ask_checkbox(question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool) -> Reply:
+def ask_checkbox(
+    question: Question, current: tuple[str, ...] | None, progress: str, can_go_back: bool, explanation: Explanation
+) -> Reply:
     # With no answer yet nothing is ticked: Enter alone must not choose for the person.
     ticked = current or ()
     choices: list[Any] = [
@@ -171,35 +129,119 @@ def ask_checkbox(question: Question, current: tuple[str, ...] | None, progress: 
     if can_go_back:
         choices += back_choices()
     width = screen_width()
+    message = question_text(progress, question.prompt, width)
     prompt = questionary.checkbox(
-        question_text(progress, question.prompt, width),
+        message,
         choices=choices,
         qmark=progress,
         instruction=instruction(question.help, CHECKBOX_KEYS.format(limits=limits_text(question)), width),
-        validate=wrapped_refusals(checkbox_validator(question), width),
     )
-    wrap_choice_labels(prompt, CHECKBOX_LABEL_INDENT)
-    reply = ask(prompt, back_on_enter(prompt)) if can_go_back else ask(prompt)
+    control = choice_control(prompt)
+    why = ExplanationOnRequest(question, explanation, control)
+    enter = CheckboxEnter(question, control)
+    wrap_choice_labels(prompt, CHECKBOX_LABEL_INDENT, above=enter.refusal, below=why.fragments)
+    answered_line_lists_labels(prompt, progress, message, control)
+    reply = ask(prompt, why.key_bindings(), enter.key_bindings())
     if reply == [Step.BACK]:
         return Step.BACK
     return tuple(choice_id for choice_id in question.choice_ids if choice_id in reply)
 
 
-def back_on_enter(prompt: questionary.Question) -> KeyBindings:
-    """Enter on "← Back" goes back, as in the one-choice questions (questionary would submit the ticks)."""
-    control = next(
+def choice_control(prompt: questionary.Question) -> InquirerControl:
+    """The control that draws a prompt's choices."""
+    return next(
         window.content for window in prompt.application.layout.find_all_windows() if isinstance(window.content, InquirerControl)
     )
-    bindings = KeyBindings()
 
-    @bindings.add("enter", eager=True, filter=Condition(lambda: control.get_pointed_at().value is Step.BACK))
-    def _(event: KeyPressEvent) -> None:
-        # Answered with "← Back" alone, so the line left on screen reads as when Back is ticked alone.
-        control.selected_options = [Step.BACK]
-        control.is_answered = True
-        event.app.exit(result=[Step.BACK])
 
-    return bindings
+class CheckboxEnter:
+    """Enter on a checkbox: submit the ticks, or refuse them with a line right above the choices (questionary
+    would put it on the screen's bottom line); Enter on "← Back" goes back, as in the one-choice questions."""
+
+    def __init__(self, question: Question, control: InquirerControl) -> None:
+        self.validate = checkbox_validator(question)
+        self.control = control
+        self.attempted = False
+
+    def ticked(self) -> list[Any]:
+        return [choice.value for choice in self.control.get_selected_values()]
+
+    def refusal(self) -> StyleAndTextTuples:
+        """After a refused Enter, what is wrong with the ticks as they are now (nothing once they are right)."""
+        verdict = self.validate(self.ticked()) if self.attempted else True
+        return [] if verdict is True else [("class:validation-toolbar", f"{verdict}\n")]
+
+    def key_bindings(self) -> KeyBindings:
+        bindings = KeyBindings()
+
+        @bindings.add("enter", eager=True)
+        def _(event: KeyPressEvent) -> None:
+            if self.control.get_pointed_at().value is Step.BACK:
+                # Answered with "← Back" alone, so the line left on screen reads as when Back is ticked alone.
+                self.control.selected_options = [Step.BACK]
+            self.attempted = True
+            if self.validate(self.ticked()) is True:
+                self.control.is_answered = True
+                event.app.exit(result=self.ticked())
+
+        return bindings
+
+
+class ExplanationOnRequest:
+    """`?` shows why the question is asked and where the highlighted choice leans, under the choices; `?` again
+    hides it."""
+
+    def __init__(self, question: Question, explanation: Explanation, control: InquirerControl) -> None:
+        self.why = explanation.why
+        self.leanings = dict(zip(question.choice_ids, explanation.leanings, strict=True))
+        self.control = control
+        self.shown = False
+
+    def fragments(self) -> StyleAndTextTuples:
+        if not self.shown:
+            return []
+        pointed = self.control.get_pointed_at().value
+        leaning = self.leanings.get(pointed) if isinstance(pointed, str) else None
+        lines = [*self.why, *([f"This choice: {leaning}"] if leaning else []), "(? hides this)"]
+        return [("class:instruction", "".join(f"\n  {line}" for line in lines))]
+
+    def key_bindings(self) -> KeyBindings:
+        bindings = KeyBindings()
+
+        @bindings.add("?", eager=True)
+        def _(event: KeyPressEvent) -> None:
+            self.shown = not self.shown
+
+        return bindings
+
+
+def answered_line_lists_labels(prompt: questionary.Question, progress: str, message: str, control: InquirerControl) -> None:
+    """Once answered, the question's line lists the ticked labels (questionary says "done (3 selections)")."""
+    container = prompt.application.layout.container
+    assert isinstance(container, HSplit)  # questionary's layout: the question, then the choices and toolbars
+    answered = Window(FormattedTextControl(lambda: answered_fragments(progress, message, control)), dont_extend_height=True)
+    container.children[0] = ConditionalContainer(container.children[0], filter=~is_done)
+    container.children.insert(1, ConditionalContainer(answered, filter=is_done))
+
+
+def answered_fragments(progress: str, message: str, control: InquirerControl) -> StyleAndTextTuples:
+    """`[2/7] The question? [First label; Second label]`, the labels shortened to fit the line."""
+    labels = "; ".join(str(choice.title) for choice in control.get_selected_values())
+    if not labels:  # cancelled with nothing ticked
+        return [("class:qmark", progress), ("class:question", f" {message}")]
+    width = screen_width()
+    room = width - get_cwidth(f"{progress} {message} ".split("\n")[-1]) - 2
+    gap = " "
+    if room < NARROWEST_ANSWER:
+        gap, room = "\n  ", width - 4
+    return [("class:qmark", progress), ("class:question", f" {message}{gap}"), ("class:answer", f"[{shortened(labels, room)}]")]
+
+
+def shortened(text: str, width: int) -> str:
+    """`text`, cut after a word and ended with "…" when wider than `width` columns."""
+    if get_cwidth(text) <= width:
+        return text
+    return textwrap.shorten(text, max(width, 1), placeholder=" …")
 
 
 def back_choices() -> list[Any]:
@@ -241,18 +283,6 @@ def checkbox_validator(question: Question) -> Callable[[list[Any]], Union[bool, 
     return validate
 
 
-def wrapped_refusals(
-    validate: Callable[[list[Any]], Union[bool, str]], width: int
-) -> Callable[[list[Any]], Union[bool, str]]:
-    """The validator, with its refusal messages wrapped to fit the screen."""
-
-    def validate_and_wrap(ticked: list[Any]) -> Union[bool, str]:
-        verdict = validate(ticked)
-        return verdict if isinstance(verdict, bool) else "\n".join(wrap_words(verdict, width))
-
-    return validate_and_wrap
-
-
 # Fitting the screen: prompt_toolkit cuts long lines in the question, help and choice windows.
 
 
@@ -279,16 +309,27 @@ def question_text(progress: str, prompt: str, width: int) -> str:
     return "\n".join(hanging_lines(head, prompt, width))[len(head) :]
 
 
-def wrap_choice_labels(prompt: questionary.Question, indent: int) -> None:
-    """Word-wrap long choice labels, later lines under the label."""
-    for window in prompt.application.layout.find_all_windows():
-        if isinstance(window.content, InquirerControl):
-            window.content.text = word_wrapped(window.content.text, " " * indent)
+def no_fragments() -> StyleAndTextTuples:
+    return []
 
 
-def word_wrapped(text: AnyFormattedText, indent: str) -> Callable[[], StyleAndTextTuples]:
-    """`text` (often a function of the prompt's state), wrapped each time it is drawn, so at the current width."""
-    return lambda: wrap_fragments(to_formatted_text(text), screen_width(), indent)
+def wrap_choice_labels(
+    prompt: questionary.Question,
+    indent: int,
+    above: Callable[[], StyleAndTextTuples] = no_fragments,
+    below: Callable[[], StyleAndTextTuples] = no_fragments,
+) -> None:
+    """Word-wrap long choice labels, later lines under the label; draw `above` and `below` the choices too."""
+    control = choice_control(prompt)
+    control.text = word_wrapped(control.text, " " * indent, above, below)
+
+
+def word_wrapped(
+    text: AnyFormattedText, indent: str, above: Callable[[], StyleAndTextTuples], below: Callable[[], StyleAndTextTuples]
+) -> Callable[[], StyleAndTextTuples]:
+    """`text` (often a function of the prompt's state) between `above` and `below`, wrapped each time it is drawn,
+    so at the current width."""
+    return lambda: wrap_fragments([*above(), *to_formatted_text(text), *below()], screen_width(), indent)
 
 
 def wrap_fragments(fragments: StyleAndTextTuples, width: int, indent: str) -> StyleAndTextTuples:
@@ -340,7 +381,7 @@ def ask_review(pack: Pack, answers: ChosenAnswers) -> str | Step:
         "Confirm your answers, or change one",
         choices=choices,
         qmark="[review]",
-        instruction=instruction("", SELECT_KEYS, width),
+        instruction=instruction("", REVIEW_KEYS, width),
     )
     wrap_choice_labels(prompt, SELECT_LABEL_INDENT + len(CHANGE_LABEL))
     picked: str | Step = ask(prompt)

@@ -350,7 +350,7 @@ def _strength_line(result: Result, bar: bool) -> str:
     filled = round(BAR_WIDTH * rec.confidence)
     drawn = f"  {'█' * filled}{'·' * (BAR_WIDTH - filled)}" if bar else ""
     scores = " to ".join(str(score) for score in sorted(result.scores.values(), reverse=True))
-    return f"Your answers lean toward {rec.pull_title}: {rec.label}{drawn}  ({scores}: a lead of {lead} on a scale of {result.strength_scale})"
+    return f"Your answers lean toward {rec.pull_title}: {rec.label}{drawn} ({scores}: a lead of {lead} on a scale of {result.strength_scale})"
 
 
 def _next_step_lines(result: Result) -> list[tuple[str, str, str | None]]:
@@ -369,11 +369,16 @@ def _guidance_lines(result: Result) -> list[str]:
     return lines
 
 
-def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None) -> str:
+def render_result(
+    pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None, plain: bool = False
+) -> str:
+    """`plain`: text without box drawing or bars, for the plain quiz (see _plain_result_blocks)."""
     if fmt == "json":
         return to_json(result_data(pack, result, explain))
     if fmt == "markdown":
         return _result_markdown(pack, result, explain)
+    if plain:
+        return _plain_result(pack, result, explain, width or terminal_width())
     return draw(_result_blocks(pack, result, explain), color, width)
 
 
@@ -462,6 +467,59 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
             table.add_row(*(Text(str(cell)) for cell in (c.question, c.choice, c.role, c.points, c.source.text)))
         parts.append(table)
     return parts
+
+
+# quiz results in plain text
+
+
+def _plain_result(pack: Pack, result: Result, explain: bool, width: int) -> str:
+    """The text report's parts without box drawing, bars or colour, and the comparison as a list: a screen reader
+    reads every character, and reads a table's columns line by line, interleaved."""
+    head = _headline(result)
+    lines = [*head[1:], _strength_line(result, bar=False)]
+    if result.close_call_note:
+        lines.append(f"Close call: {_quoted(result.close_call_note)}")
+    why = []
+    for heading, reasons in _reason_groups(result, explain):
+        why += [heading, *(f"  - {line}" for line in reasons)]
+    tie = _tie_line(result)
+    why += [tie] if tie else []
+    steps = []
+    for number, (heading, audience, because) in enumerate(_next_step_lines(result), start=1):
+        steps += [f"{number}. {heading}", f"   {audience}" + (f" Why: {because}" if because else "")]
+    sections = [
+        (head[0], lines),
+        ("Why", why or ["No answer favoured one role."]),
+        ("What would change it", [f"- {line}" for line in _what_if_lines(result, explain) or [NO_FLIP]]),
+        ("Next steps", steps),
+        ("Good to know", [f"- {line}" for line in _guidance_lines(result)]),
+        ("Comparison", _plain_comparison(pack)),
+    ]
+    if explain:
+        contributions = [f"{c.question} = {c.choice}: {c.points:+d} {c.role} ({c.source.text})" for c in result.contributions]
+        sections.append(("Every contribution", contributions))
+    return "\n".join(_plain_section(heading, lines, width) for heading, lines in sections)
+
+
+def _plain_comparison(pack: Pack) -> list[str]:
+    data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
+    return [
+        line
+        for factor in data["factors"]
+        for line in [factor["name"], *(f"  {role['title']}: {factor['values'][role['id']]}" for role in data["roles"])]
+    ]
+
+
+def _plain_section(heading: str, lines: list[str], width: int) -> str:
+    """A heading, then its lines indented by two more columns, each wrapped with its own indent kept."""
+    import textwrap
+
+    wrapped = [heading]
+    for line in lines:
+        indent = " " * (2 + len(line) - len(line.lstrip(" ")))
+        hanging = indent + "  " if line.lstrip(" ").startswith("- ") else indent  # under the bullet's text
+        wrapped += textwrap.wrap(line.strip(), width, initial_indent=indent, subsequent_indent=hanging)
+    return "\n".join(wrapped) + "\n"
 
 
 def batch_progress(total_bytes: int) -> Any:
