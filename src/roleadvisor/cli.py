@@ -9,6 +9,7 @@ evaluated once at import they cost less than typer compiling them from strings f
 
 import functools
 import gc
+import os
 import sys
 import tempfile
 import traceback
@@ -24,10 +25,15 @@ from roleadvisor.errors import AnswerError, Cancelled, InputFileError, RoleAdvis
 from roleadvisor.files import StdoutWriter, silence_stdout, stdout_failed, write_atomic
 from roleadvisor.pack import Pack
 
+PROG = "roleadvisor"
+COMPLETE_VAR = "_ROLEADVISOR_COMPLETE"  # typer's name for it: _<PROG>_COMPLETE; set by the shell's completion script
+
 app = typer.Typer(
-    name="roleadvisor",
+    name=PROG,
     help="Choose between AI roles (AI Developer or AI Engineer) with reasons you can check.",
+    # typer's own completion options would import its completion code on every run: see _main's instead.
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -63,11 +69,55 @@ class Section(str, Enum):
 
 STDIO = Path("-")  # `-` names stdin or stdout, as is usual for file arguments
 
+
+class BadValue(typer.BadParameter):
+    """An option value the project refuses: one `roleadvisor: ...` line naming the valid values, exit 2, like every
+    other usage error of ours (click's own parse errors, such as an unknown option, keep click's usage block)."""
+
+    def show(self, file: Any = None) -> None:
+        typer.echo(f"{PROG}: {self.message}", err=True)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _one_of(kind: type[E], option: str) -> dict[str, Any]:
+    """typer.Option settings for an option that takes one of an enum's values: our message, help and completion."""
+    names = [member.value for member in kind]
+
+    def parse(value: Any) -> E:
+        try:
+            return kind(value)
+        except ValueError:
+            raise BadValue(f"unknown value {value!r} for {option} (choose from: {', '.join(names)})") from None
+
+    def complete(incomplete: str) -> list[str]:
+        return [name for name in names if name.startswith(incomplete)]
+
+    return {"parser": parse, "metavar": f"[{'|'.join(names)}]", "autocompletion": complete}
+
+
+def _whole_number(option: str, minimum: Optional[int] = None) -> dict[str, Any]:
+    """typer.Option settings for an option that takes a whole number, at least `minimum`."""
+    wanted = "a whole number" + (f" of at least {minimum}" if minimum is not None else "")
+
+    def parse(value: Any) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or (minimum is not None and number < minimum):
+            raise BadValue(f"{option} takes {wanted}, not {value!r}")
+        return number
+
+    return {"parser": parse, "metavar": "INTEGER"}
+
+
 DataOption = Annotated[
     Optional[Path],
     typer.Option("--data", help="Folder of another content pack (default: the shipped pack).", envvar="ROLEADVISOR_DATA", show_envvar=True),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.", **_one_of(Format, "--format"))]
 
 
 def _command(command: F) -> F:
@@ -156,10 +206,48 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _install_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from roleadvisor.completion import completion_script
+
+        completion_script(ctx, param, value, install=True)
+
+
+def _show_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from roleadvisor.completion import completion_script
+
+        completion_script(ctx, param, value, install=False)
+
+
+def _completion_pack(ctx: typer.Context) -> Optional[Pack]:
+    """The pack a completion request is about (--data, else the shipped one); None if it cannot be read."""
+    try:
+        return _pack(ctx.params.get("data"))
+    except RoleAdvisorError:
+        return None
+
+
+def _complete_roles(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from roleadvisor.completion import role_candidates
+
+    pack = _completion_pack(ctx)
+    return role_candidates(pack, incomplete, tuple(ctx.params.get("roles") or ())) if pack else []
+
+
+def _complete_answers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from roleadvisor.completion import answer_candidates
+
+    pack = _completion_pack(ctx)
+    return answer_candidates(pack, incomplete) if pack else []
+
+
 @app.callback()
 def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks for internal errors.")] = False,
+    install_completion: Annotated[bool, typer.Option("--install-completion", callback=_install_completion, is_eager=True, expose_value=False, help="Install completion for the current shell (bash, zsh, fish).")] = False,
+    show_completion: Annotated[bool, typer.Option("--show-completion", callback=_show_completion, is_eager=True, expose_value=False, help="Show the completion script for the current shell, to install it yourself.")] = False,
 ) -> None:
     global _debug
     _debug = debug
@@ -168,7 +256,7 @@ def _main(
 @app.command()
 @_command
 def quiz(
-    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
+    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False, autocompletion=_complete_answers)] = None,
     answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s); - reads stdin.", show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
     fmt: FormatOption = Format.text,
@@ -210,8 +298,8 @@ def quiz(
 @app.command()
 @_command
 def compare(
-    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", show_default=False, hidden=True)] = None,
-    section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
+    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", show_default=False, hidden=True, autocompletion=_complete_roles)] = None,
+    section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.", **_one_of(Section, "--section"))] = Section.factors,
     fmt: FormatOption = Format.text,
     data: DataOption = None,
 ) -> None:
@@ -302,9 +390,9 @@ def faq(
 def check(
     data: DataOption = None,
     against: Annotated[Optional[Path], typer.Option("--against", help="Another pack folder: show how the outcome map changes from it to --data.", show_default=False)] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    sample: Annotated[int, typer.Option("--sample", min=1, help="Answer sets to sample when there are too many to count.")] = 20000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the sample.")] = 0,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.", **_one_of(CheckFormat, "--format"))] = CheckFormat.text,
+    sample: Annotated[int, typer.Option("--sample", help="Answer sets to sample when there are too many to count.", **_whole_number("--sample", 1))] = 20000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the sample.", **_whole_number("--seed"))] = 0,
 ) -> None:
     """Check a content pack: broken references, unreachable roles and courses, and the outcome map.
 
@@ -323,7 +411,7 @@ def check(
 def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file, whole or not at all (default, or -: stdout).", show_default=False)] = None,
-    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False)] = None,
+    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False, **_one_of(BatchFormat, "--format"))] = None,
     data: DataOption = None,
 ) -> None:
     """Score every row of an intake export: one result row per input row, in order.
@@ -347,8 +435,12 @@ def batch(
 
 def main() -> None:
     """Run the app. An output failure outside any command (--help or --version into a full stdout) is one line too."""
+    if os.environ.get(COMPLETE_VAR):  # a shell asking for completions: only now is completion code loaded
+        from roleadvisor.completion import register_shells
+
+        register_shells()
     try:
-        app()
+        app(prog_name=PROG)
     except OSError as error:  # commands map their own; this is typer writing help, a version or a usage error
         typer.echo(f"roleadvisor: {stdout_failed(error)}", err=True)
         sys.exit(2)
