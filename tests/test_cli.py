@@ -473,6 +473,8 @@ def test_colour_only_on_a_terminal_without_a_non_empty_no_color(
     """no-color.org: NO_COLOR set to any non-empty value turns colour off; empty means unset."""
     from roleadvisor.render import use_color
 
+    monkeypatch.setenv("TERM", "xterm")  # CI may run with TERM=dumb or none
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     if no_color is None:
         monkeypatch.delenv("NO_COLOR", raising=False)
     else:

@@ -165,11 +165,14 @@ def _pack(data: Optional[Path]) -> Pack:
     return load_pack(data)
 
 
-def _emit(text: str, output: Optional[Path] = None) -> None:
-    """Results go to stdout, or whole to --output (temp file then rename)."""
+def _emit(text: str, fmt: Enum, output: Optional[Path] = None) -> None:
+    """Results go to stdout, in what its encoding can carry (stream_text.py), or whole to --output (UTF-8; temp
+    file then rename)."""
     if output is None:
+        from roleadvisor.stream_text import fit_encoding
+
         stdout = StdoutWriter()
-        stdout.write(text)
+        stdout.write(fit_encoding(text, getattr(sys.stdout, "encoding", None), json=fmt.value == "json"))
         stdout.flush()
         return
     write_atomic(output, text)
@@ -194,10 +197,13 @@ def _check_destinations(output: Optional[Path], save_answers: Optional[Path], an
         raise UsageError(f"{output}: --output would overwrite the answers file")
 
 
-def _color(output: Optional[Path] = None) -> bool:
+def _color(fmt: Enum, output: Optional[Path] = None) -> bool:
+    """Colour for text on stdout, as rich detects it (JSON and markdown never ask, so never load rich)."""
+    if fmt.value != "text" or output is not None:
+        return False
     from roleadvisor.render import use_color
 
-    return output is None and use_color(sys.stdout)
+    return use_color(sys.stdout)
 
 
 def _version(value: bool) -> None:
@@ -289,7 +295,7 @@ def quiz(
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
-    _emit(render_result(pack, result, fmt.value, _color(output), explain), output)
+    _emit(render_result(pack, result, fmt.value, _color(fmt, output), explain), fmt, output)
     if save_answers is not None:
         write_atomic(save_answers, answers_file_text(pack, result.answers, save_answers))
         typer.echo(f"Saved answers to {save_answers}", err=True)
@@ -322,7 +328,7 @@ def compare(
             raise UsageError(f"{name!r} names role '{role.id}' again: give each role once")
         role_ids.append(role.id)
     sections = SECTIONS if section is Section.all else (section.value,)
-    _emit(render_compare(pack, role_ids, sections, fmt.value, _color()))
+    _emit(render_compare(pack, role_ids, sections, fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -331,7 +337,7 @@ def roles(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the roles with their definitions and when each fits best."""
     from roleadvisor.render import render_roles
 
-    _emit(render_roles(_pack(data), fmt.value, _color()))
+    _emit(render_roles(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -340,7 +346,7 @@ def courses(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the courses and roadmaps, and who each is for."""
     from roleadvisor.render import render_courses
 
-    _emit(render_courses(_pack(data), fmt.value, _color()))
+    _emit(render_courses(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -349,7 +355,7 @@ def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """How to choose: the quick take, the trade-off cards, common confusions and career mapping."""
     from roleadvisor.render import render_guide
 
-    _emit(render_guide(_pack(data), fmt.value, _color()))
+    _emit(render_guide(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -358,7 +364,7 @@ def questions(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the quiz's question and choice ids: what --answer, answer files and batch columns use."""
     from roleadvisor.render import render_questions
 
-    _emit(render_questions(_pack(data), fmt.value, _color()))
+    _emit(render_questions(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -380,9 +386,9 @@ def faq(
     if not faq_matches(pack, query):
         typer.echo(f"No FAQ entry contains all of: {query}", err=True)
         if fmt is Format.json:  # scripts still get JSON to parse
-            _emit(render_faq(pack, query, fmt.value, False))
+            _emit(render_faq(pack, query, fmt.value, False), fmt)
         raise typer.Exit(1)
-    _emit(render_faq(pack, query, fmt.value, _color()))
+    _emit(render_faq(pack, query, fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -402,7 +408,7 @@ def check(
     from roleadvisor.check_views import render_check
 
     report = check_pack(data, against=against, sample_size=sample, seed=seed)
-    _emit(render_check(report, fmt.value, _color()))
+    _emit(render_check(report, fmt.value, _color(fmt)), fmt)
     raise typer.Exit(report.exit_code)
 
 

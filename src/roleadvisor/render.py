@@ -34,8 +34,12 @@ def to_json(data: Any) -> str:
 
 
 def use_color(stream: Any) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org)."""
-    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+    """Whether text for `stream` gets colour, as rich detects it: a terminal or FORCE_COLOR, not TERM=dumb, and
+    NO_COLOR unset or empty (no-color.org)."""
+    from rich.console import Console
+
+    console = Console(file=stream)
+    return console.is_terminal and console.color_system is not None and not console.no_color
 
 
 MAX_WIDTH = 1000  # tables stretch to the width: a mistaken COLUMNS=100000 would print megabytes of padding
