@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from roleadvisor import markdown
 from roleadvisor.engine import Contribution, Result, WhatIf
 from roleadvisor.pack import Course, Pack
 from roleadvisor.views import (
@@ -81,14 +82,16 @@ def draw(renderables: Iterable[RenderableType], color: bool, width: int | None =
     return buffer.getvalue()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+_md = markdown.text  # pack text, escaped so that markdown shows it as written
+
+
+def _md_line(line: str) -> str:
+    """A line of the text view as markdown: its own "- " bullet kept, the rest escaped."""
+    return "- " + _md(line[2:]) if line.startswith("- ") else _md(line)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    return markdown.table([markdown.cell(h) for h in header], [[markdown.cell(cell) for cell in row] for row in rows])
 
 
 # compare
@@ -154,8 +157,8 @@ def render_roles(pack: Pack, fmt: str, color: bool) -> str:
         return to_json(data)
     if fmt == "markdown":
         return "\n".join(
-            f"## {r['title']} (`{r['id']}`)\n\nAliases: {', '.join(r['aliases']) or 'none'}\n\n{r['definition']}\n\n"
-            f"**Best fit when:** {r['best_fit_when']}\n"
+            f"## {_md(r['title'])} (`{r['id']}`)\n\nAliases: {_md(', '.join(r['aliases']) or 'none')}\n\n{_md(r['definition'])}\n\n"
+            f"**Best fit when:** {_md(r['best_fit_when'])}\n"
             for r in data["roles"]
         )
     from rich.text import Text
@@ -180,8 +183,8 @@ def render_courses(pack: Pack, fmt: str, color: bool) -> str:
     if fmt == "json":
         return to_json(courses_data(pack))
     if fmt == "markdown":
-        lines = ["## Courses\n"] + [f"- **{c.title}** (`{c.id}`): {c.audience}" for c in pack.courses]
-        lines += ["\n## Roadmaps\n"] + [f"- **{r.title}** (`{r.id}`): {r.audience}" for r in pack.roadmaps]
+        lines = ["## Courses\n"] + [f"- **{_md(c.title)}** (`{c.id}`): {_md(c.audience)}" for c in pack.courses]
+        lines += ["\n## Roadmaps\n"] + [f"- **{_md(r.title)}** (`{r.id}`): {_md(r.audience)}" for r in pack.roadmaps]
         return "\n".join(lines) + "\n"
     from rich.text import Text
 
@@ -208,7 +211,7 @@ def render_guide(pack: Pack, fmt: str, color: bool) -> str:
     sections.append(("Where the confusion comes from", [f"- {n['text']}" for n in data["confusion"]]))
     sections.append(("Career mapping", [f"- {g['goal']}: {g['advice']} (next step: {g['next_step']})" for g in data["career_goals"]]))
     if fmt == "markdown":
-        return "\n".join(f"## {title}\n\n" + "\n".join(lines) + "\n" for title, lines in sections)
+        return "\n".join(f"## {_md(title)}\n\n" + "\n".join(map(_md_line, lines)) + "\n" for title, lines in sections)
     from rich.text import Text
 
     blocks: list[RenderableType] = []
@@ -225,9 +228,10 @@ def render_questions(pack: Pack, fmt: str, color: bool) -> str:
         return to_json(data)
     if fmt == "markdown":
         rows = [
-            [f"`{q['id']}`", takes(q), ", ".join(f"`{c['id']}`" for c in q["choices"])] for q in data["questions"]
+            [markdown.code(q["id"]), markdown.cell(takes(q)), ", ".join(markdown.code(c["id"]) for c in q["choices"])]
+            for q in data["questions"]
         ]
-        return _md_table(["question", "takes", "choices"], rows)
+        return markdown.table(["question", "takes", "choices"], rows)
     from rich.table import Table
     from rich.text import Text
 
@@ -248,7 +252,7 @@ def render_faq(pack: Pack, query: str | None, fmt: str, color: bool) -> str:
     if fmt == "json":
         return to_json({"faq": entries})
     if fmt == "markdown":
-        return "\n".join(f"### {e['question']}\n\n{e['answer']}\n" for e in entries)
+        return "\n".join(f"### {_md(e['question'])}\n\n{_md(e['answer'])}\n" for e in entries)
     from rich.text import Text
 
     blocks: list[RenderableType] = []
@@ -317,12 +321,12 @@ def render_result(pack: Pack, result: Result, fmt: str, color: bool, explain: bo
 
 def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
     rec = result.recommendation
-    out = [f"# Recommendation: {rec.title}\n", f"Confidence: {rec.confidence:.0%} ({rec.label})\n"]
+    out = [f"# Recommendation: {_md(rec.title)}\n", f"Confidence: {rec.confidence:.0%} ({_md(rec.label)})\n"]
     out.append(_md_table(["Role", "Score"], [[pack.role(r).title, str(s)] for r, s in result.scores.items()]))
     out.append("## Why\n")
-    out += [f"- {line}" for line in _reason_lines(pack, result, explain)] or ["- No answer favoured one role."]
+    out += [f"- {_md(line)}" for line in _reason_lines(pack, result, explain)] or ["- No answer favoured one role."]
     out.append("\n## What would change it\n")
-    out += [f"- {line}" for line in _what_if_lines(pack, result, explain)] or [f"- {NO_FLIP}"]
+    out += [f"- {_md(line)}" for line in _what_if_lines(pack, result, explain)] or [f"- {NO_FLIP}"]
     out.append("")
     data = compare_data(pack, [r.id for r in pack.roles], ("factors",))
     header, rows = _compare_rows(data, "factors")
@@ -337,9 +341,9 @@ def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
 def _next_steps_markdown(result: Result) -> str:
     lines = ["## Next steps\n"]
     if result.next_course:
-        lines.append(f"1. **Next course: {result.next_course.title}** — {result.next_course.audience}")
+        lines.append(f"1. **Next course: {_md(result.next_course.title)}** — {_md(result.next_course.audience)}")
     if result.roadmap:
-        lines.append(f"2. **Then: {result.roadmap.title}** — {result.roadmap.audience}")
+        lines.append(f"2. **Then: {_md(result.roadmap.title)}** — {_md(result.roadmap.audience)}")
     return "\n".join(lines) + "\n"
 
 
