@@ -39,7 +39,8 @@ def use_color(stream: Any) -> bool:
     NO_COLOR unset or empty (no-color.org)."""
     from rich.console import Console
 
-    console = Console(file=stream)
+    # NO_COLOR by no-color.org's rule, an empty value counting as unset (rich 13.8, our floor, counts any value).
+    console = Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")))
     return console.is_terminal and console.color_system is not None and not console.no_color
 
 
