@@ -476,6 +476,8 @@ def test_colour_only_on_a_terminal_without_a_non_empty_no_color(
     """no-color.org: NO_COLOR set to any non-empty value turns colour off; empty means unset."""
     from roleadvisor.render import use_color
 
+    monkeypatch.setenv("TERM", "xterm")  # CI may run with TERM=dumb or none
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     if no_color is None:
         monkeypatch.delenv("NO_COLOR", raising=False)
     else:
@@ -549,3 +551,43 @@ def test_20_columns_or_another_format_still_prints(
     monkeypatch.setenv("COLUMNS", columns)
     result = run(runner, "compare", "--format", fmt)
     assert result.exit_code == 0 and expected in result.stdout
+
+
+# Conventions: -h, one voice for usage errors
+
+COMMANDS = ["quiz", "compare", "roles", "courses", "guide", "questions", "faq", "check", "batch"]
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in COMMANDS)], ids=["app", *COMMANDS])
+def test_dash_h_shows_the_same_help_as_dash_dash_help(runner: CliRunner, command: list[str]) -> None:
+    short, long = run(runner, *command, "-h"), run(runner, *command, "--help")
+    assert (short.exit_code, long.exit_code) == (0, 0)
+    assert short.stdout == long.stdout and "Usage:" in short.stdout
+
+
+def test_help_offers_shell_completion(runner: CliRunner) -> None:
+    out = run(runner, "--help").stdout
+    assert "--install-completion" in out and "--show-completion" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "--format", "xml"], "unknown value 'xml' for --format (choose from: text, json, markdown)"),
+        (["compare", "--section", "tool"], "unknown value 'tool' for --section (choose from: factors, skills, tools, projects, all)"),
+        (["roles", "-f", "md"], "unknown value 'md' for --format (choose from: text, json, markdown)"),
+        (["check", "--format", "markdown"], "unknown value 'markdown' for --format (choose from: text, json)"),
+        (["batch", "in.csv", "--format", "xlsx"], "unknown value 'xlsx' for --format (choose from: csv, jsonl)"),
+        (["check", "--sample", "0"], "--sample takes a whole number of at least 1, not '0'"),
+        (["check", "--sample", "many"], "--sample takes a whole number of at least 1, not 'many'"),
+        (["check", "--seed", "1.5"], "--seed takes a whole number, not '1.5'"),
+    ],
+)
+def test_a_bad_option_value_is_one_roleadvisor_line_naming_the_valid_values(runner: CliRunner, args: list[str], message: str) -> None:
+    result = run(runner, *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"roleadvisor: {message}\n")
+
+
+def test_an_unknown_option_keeps_clicks_usage_block(runner: CliRunner) -> None:
+    result = run(runner, "compare", "--colour")
+    assert result.exit_code == 2 and "No such option: --colour" in result.stderr and "Usage:" in result.stderr

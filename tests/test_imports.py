@@ -83,6 +83,13 @@ def test_compare_text_loads_neither_pyyaml_nor_the_prompt_libraries(tmp_path: Pa
     assert families(modules) & (PROMPTS | YAML) == set()
 
 
+def test_ordinary_commands_do_not_load_the_completion_code(tmp_path: Path) -> None:
+    """Completion (roleadvisor.completion, typer's shell classes) is loaded only when a shell asks for it."""
+    modules, out = loaded_by(tmp_path, "compare", "-f", "json")
+    assert json.loads(out)["roles"]
+    assert "roleadvisor.completion" not in modules
+
+
 def test_compare_json_loads_no_rich_pyyaml_or_prompts(tmp_path: Path) -> None:
     modules, out = loaded_by(tmp_path, "compare", "--format", "json")
     assert json.loads(out)["roles"]

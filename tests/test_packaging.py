@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,30 @@ def test_data_env_overrides_the_installed_pack(installed: Path, tmp_path: Path) 
     result = run_installed(installed, "-m", "roleadvisor", "compare", ROLEADVISOR_DATA=str(tmp_path / "missing"))
     assert result.returncode == 2
     assert result.stderr.strip() == f"roleadvisor: {tmp_path / 'missing'}: pack folder not found"
+
+
+def installed_metadata(site: Path) -> tuple[str, Path]:
+    dist_info = next(site.glob("roleadvisor-*.dist-info"))
+    return (dist_info / "METADATA").read_text(encoding="utf-8"), dist_info
+
+
+def test_the_wheel_carries_the_mit_licence_text(installed: Path) -> None:
+    metadata, dist_info = installed_metadata(installed)
+    assert "License-Expression: MIT" in metadata
+    licence = next(dist_info.rglob("LICENSE")).read_text(encoding="utf-8")
+    assert licence.startswith("MIT License") and "roleadvisor contributors" in licence
+
+
+def test_the_wheel_has_classifiers_keywords_urls_and_prompt_toolkit(installed: Path) -> None:
+    metadata, _ = installed_metadata(installed)
+    assert "Classifier: Environment :: Console" in metadata
+    assert "career" in next(line for line in metadata.splitlines() if line.startswith("Keywords: "))
+    assert "Project-URL: Source, " in metadata
+    assert "Requires-Dist: prompt-toolkit>=" in metadata or "Requires-Dist: prompt_toolkit>=" in metadata
+
+
+def test_readme_links_work_on_a_package_index_page() -> None:
+    """A package index shows the README without the repository beside it: links must be absolute (or anchors)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)", readme)
+    assert [target for target in targets if not target.startswith(("http://", "https://", "#"))] == []

@@ -167,3 +167,14 @@ def test_with_stdout_and_stderr_both_redirected_the_quiz_does_not_prompt(tmp_pat
     assert child.exitstatus == 2
     assert out.read_text() == ""
     assert "missing answers for: background, goal" in err.read_text()
+
+
+def test_the_quiz_under_the_c_locale_prints_the_report_in_ascii() -> None:
+    """LC_ALL=C without UTF-8 mode: stdout is ASCII, and the report is drawn for it rather than failing at the end."""
+    screen = io.StringIO()
+    child = spawn_quiz(screen=screen, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONIOENCODING="")
+    take_first_choices(child, 1, 7)
+    child.expect_exact("Your answers lean toward")
+    child.expect(r"[#.]{20} \(")  # the strength bar, drawn in ASCII
+    assert exit_status(child) == 0
+    assert "internal error" not in screen.getvalue()

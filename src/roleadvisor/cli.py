@@ -34,10 +34,15 @@ from roleadvisor.files import (
 from roleadvisor.pack import Pack
 from roleadvisor.safe_text import escaped, printable
 
+PROG = "roleadvisor"
+COMPLETE_VAR = "_ROLEADVISOR_COMPLETE"  # typer's name for it: _<PROG>_COMPLETE; set by the shell's completion script
+
 app = typer.Typer(
-    name="roleadvisor",
+    name=PROG,
     help="Choose between AI roles (AI Developer or AI Engineer) with reasons you can check.",
+    # typer's own completion options would import its completion code on every run: see _main's instead.
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -73,11 +78,55 @@ class Section(str, Enum):
 
 STDIO = Path("-")  # `-` names stdin or stdout, as is usual for file arguments
 
+
+class BadValue(typer.BadParameter):
+    """An option value the project refuses: one `roleadvisor: ...` line naming the valid values, exit 2, like every
+    other usage error of ours (click's own parse errors, such as an unknown option, keep click's usage block)."""
+
+    def show(self, file: Any = None) -> None:
+        typer.echo(f"{PROG}: {self.message}", err=True)
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def _one_of(kind: type[E], option: str) -> dict[str, Any]:
+    """typer.Option settings for an option that takes one of an enum's values: our message, help and completion."""
+    names = [member.value for member in kind]
+
+    def parse(value: Any) -> E:
+        try:
+            return kind(value)
+        except ValueError:
+            raise BadValue(f"unknown value {value!r} for {option} (choose from: {', '.join(names)})") from None
+
+    def complete(incomplete: str) -> list[str]:
+        return [name for name in names if name.startswith(incomplete)]
+
+    return {"parser": parse, "metavar": f"[{'|'.join(names)}]", "autocompletion": complete}
+
+
+def _whole_number(option: str, minimum: Optional[int] = None) -> dict[str, Any]:
+    """typer.Option settings for an option that takes a whole number, at least `minimum`."""
+    wanted = "a whole number" + (f" of at least {minimum}" if minimum is not None else "")
+
+    def parse(value: Any) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = None
+        if number is None or (minimum is not None and number < minimum):
+            raise BadValue(f"{option} takes {wanted}, not {value!r}")
+        return number
+
+    return {"parser": parse, "metavar": "INTEGER"}
+
+
 DataOption = Annotated[
     Optional[Path],
     typer.Option("--data", help="Folder of another content pack (default: the shipped pack).", envvar="ROLEADVISOR_DATA", show_envvar=True),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.", **_one_of(Format, "--format"))]
 
 
 def _command(command: F) -> F:
@@ -126,11 +175,14 @@ def _pack(data: Optional[Path]) -> Pack:
     return load_pack(data)
 
 
-def _emit(text: str, output: Optional[Path] = None) -> None:
-    """Results go to stdout, or whole to --output (temp file then rename)."""
+def _emit(text: str, fmt: Enum, output: Optional[Path] = None) -> None:
+    """Results go to stdout, in what its encoding can carry (stream_text.py), or whole to --output (UTF-8; temp
+    file then rename)."""
     if output is None:
+        from roleadvisor.stream_text import fit_encoding
+
         stdout = StdoutWriter()
-        stdout.write(text)
+        stdout.write(fit_encoding(text, getattr(sys.stdout, "encoding", None), json=fmt.value == "json"))
         stdout.flush()
         return
     write_atomic(output, text)
@@ -153,10 +205,13 @@ def _check_destinations(output: Optional[Path], save_answers: Optional[Path], an
         raise UsageError(f"{printable(output)}: --output would overwrite the answers file")
 
 
-def _color(output: Optional[Path] = None) -> bool:
+def _color(fmt: Enum, output: Optional[Path] = None) -> bool:
+    """Colour for text on stdout, as rich detects it (JSON and markdown never ask, so never load rich)."""
+    if fmt.value != "text" or output is not None:
+        return False
     from roleadvisor.render import use_color
 
-    return output is None and use_color(sys.stdout)
+    return use_color(sys.stdout)
 
 
 def _version(value: bool) -> None:
@@ -165,10 +220,48 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _install_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from roleadvisor.completion import completion_script
+
+        completion_script(ctx, param, value, install=True)
+
+
+def _show_completion(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from roleadvisor.completion import completion_script
+
+        completion_script(ctx, param, value, install=False)
+
+
+def _completion_pack(ctx: typer.Context) -> Optional[Pack]:
+    """The pack a completion request is about (--data, else the shipped one); None if it cannot be read."""
+    try:
+        return _pack(ctx.params.get("data"))
+    except RoleAdvisorError:
+        return None
+
+
+def _complete_roles(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from roleadvisor.completion import role_candidates
+
+    pack = _completion_pack(ctx)
+    return role_candidates(pack, incomplete, tuple(ctx.params.get("roles") or ())) if pack else []
+
+
+def _complete_answers(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from roleadvisor.completion import answer_candidates
+
+    pack = _completion_pack(ctx)
+    return answer_candidates(pack, incomplete) if pack else []
+
+
 @app.callback()
 def _main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks for internal errors.")] = False,
+    install_completion: Annotated[bool, typer.Option("--install-completion", callback=_install_completion, is_eager=True, expose_value=False, help="Install completion for the current shell (bash, zsh, fish).")] = False,
+    show_completion: Annotated[bool, typer.Option("--show-completion", callback=_show_completion, is_eager=True, expose_value=False, help="Show the completion script for the current shell, to install it yourself.")] = False,
 ) -> None:
     global _debug
     _debug = debug
@@ -177,7 +270,7 @@ def _main(
 @app.command()
 @_command
 def quiz(
-    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False)] = None,
+    answer: Annotated[Optional[list[str]], typer.Option("--answer", "-a", metavar="QID=CHOICE[,CHOICE]", help="Pre-answer a question; repeat for more. Overrides the answers file.", show_default=False, autocompletion=_complete_answers)] = None,
     answers_file: Annotated[Optional[Path], typer.Option("--answers-file", help="YAML or JSON mapping of question id to choice id(s); - reads stdin.", show_default=False)] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; missing answers are an error.")] = False,
     fmt: FormatOption = Format.text,
@@ -218,14 +311,14 @@ def quiz(
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
-    report = render_result(pack, result, fmt.value, _color(output) and not plain, explain, plain=plain)
+    report = render_result(pack, result, fmt.value, not plain and _color(fmt, output), explain, plain=plain)
     outputs = {output: report} if output is not None else {}
     if save_answers is not None:
         outputs[save_answers] = answers_file_text(pack, result.answers, save_answers)
     # All or nothing: the files are written out before the report reaches stdout, and put in place after it.
     with written_together(outputs):
         if output is None:
-            _emit(report)
+            _emit(report, fmt)
     if output is not None:
         typer.echo(f"Wrote {printable(output)}", err=True)
     if save_answers is not None:
@@ -235,8 +328,8 @@ def quiz(
 @app.command()
 @_command
 def compare(
-    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", show_default=False, hidden=True)] = None,
-    section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.")] = Section.factors,
+    roles: Annotated[Optional[list[str]], typer.Argument(metavar="ROLE", show_default=False, hidden=True, autocompletion=_complete_roles)] = None,
+    section: Annotated[Section, typer.Option("--section", "-s", help="Which part of the comparison to show.", **_one_of(Section, "--section"))] = Section.factors,
     fmt: FormatOption = Format.text,
     data: DataOption = None,
 ) -> None:
@@ -259,7 +352,7 @@ def compare(
             raise UsageError(f"{printable(name, quote=True)} names role '{role.id}' again: give each role once")
         role_ids.append(role.id)
     sections = SECTIONS if section is Section.all else (section.value,)
-    _emit(render_compare(pack, role_ids, sections, fmt.value, _color()))
+    _emit(render_compare(pack, role_ids, sections, fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -268,7 +361,7 @@ def roles(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the roles with their definitions and when each fits best."""
     from roleadvisor.render import render_roles
 
-    _emit(render_roles(_pack(data), fmt.value, _color()))
+    _emit(render_roles(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -277,7 +370,7 @@ def courses(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the courses and roadmaps, and who each is for."""
     from roleadvisor.render import render_courses
 
-    _emit(render_courses(_pack(data), fmt.value, _color()))
+    _emit(render_courses(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -286,7 +379,7 @@ def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """How to choose: the quick take, the trade-off cards, common confusions and career mapping."""
     from roleadvisor.render import render_guide
 
-    _emit(render_guide(_pack(data), fmt.value, _color()))
+    _emit(render_guide(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -295,7 +388,7 @@ def questions(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the quiz's question and choice ids: what --answer, answer files and batch columns use."""
     from roleadvisor.render import render_questions
 
-    _emit(render_questions(_pack(data), fmt.value, _color()))
+    _emit(render_questions(_pack(data), fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -317,9 +410,9 @@ def faq(
     if not faq_matches(pack, query):
         typer.echo(f"No FAQ entry contains all of: {printable(query)}", err=True)
         if fmt is Format.json:  # scripts still get JSON to parse
-            _emit(render_faq(pack, query, fmt.value, False))
+            _emit(render_faq(pack, query, fmt.value, False), fmt)
         raise typer.Exit(1)
-    _emit(render_faq(pack, query, fmt.value, _color()))
+    _emit(render_faq(pack, query, fmt.value, _color(fmt)), fmt)
 
 
 @app.command()
@@ -327,9 +420,9 @@ def faq(
 def check(
     data: DataOption = None,
     against: Annotated[Optional[Path], typer.Option("--against", help="Another pack folder: show how the outcome map changes from it to --data.", show_default=False)] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    sample: Annotated[int, typer.Option("--sample", min=1, help="Answer sets to sample when there are too many to count.")] = 20000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the sample.")] = 0,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.", **_one_of(CheckFormat, "--format"))] = CheckFormat.text,
+    sample: Annotated[int, typer.Option("--sample", help="Answer sets to sample when there are too many to count.", **_whole_number("--sample", 1))] = 20000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the sample.", **_whole_number("--seed"))] = 0,
 ) -> None:
     """Check a content pack: broken references, unreachable roles and courses, and the outcome map.
 
@@ -339,7 +432,7 @@ def check(
     from roleadvisor.check_views import render_check
 
     report = check_pack(data, against=against, sample_size=sample, seed=seed)
-    _emit(render_check(report, fmt.value, _color()))
+    _emit(render_check(report, fmt.value, _color(fmt)), fmt)
     raise typer.Exit(report.exit_code)
 
 
@@ -348,7 +441,7 @@ def check(
 def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file, whole or not at all (default, or -: stdout).", show_default=False)] = None,
-    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False)] = None,
+    fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False, **_one_of(BatchFormat, "--format"))] = None,
     data: DataOption = None,
 ) -> None:
     """Score every row of an intake export: one result row per input row, in order.
@@ -374,8 +467,12 @@ def batch(
 
 def main() -> None:
     """Run the app. An output failure outside any command (--help or --version into a full stdout) is one line too."""
+    if os.environ.get(COMPLETE_VAR):  # a shell asking for completions: only now is completion code loaded
+        from roleadvisor.completion import register_shells
+
+        register_shells()
     try:
-        app()
+        app(prog_name=PROG)
     except OSError as error:  # commands map their own; this is typer writing help, a version or a usage error
         typer.echo(f"roleadvisor: {stdout_failed(error)}", err=True)
         sys.exit(2)

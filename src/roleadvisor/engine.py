@@ -255,7 +255,7 @@ def flip_candidates(pack: Pack, answers: ChosenAnswers, outcome: Outcome) -> tup
     within each, the smallest change first, in quiz order.
 
     Where a change reveals a question never asked, the first answer to it (in choice order) that makes the
-    change happen is assumed and named. Facts are changed only to choices that say how they come true (`once`).
+    change happen is assumed and named. Facts change only as a learner can grow (see _comes_true_later).
     """
     scorer = scorer_for(pack)
     found: list[tuple[bool, int, int, int, WhatIf]] = []
@@ -266,7 +266,7 @@ def flip_candidates(pack: Pack, answers: ChosenAnswers, outcome: Outcome) -> tup
         if current is None:
             continue
         for c_index, (size, alternative) in enumerate(alternative_answers(question, current)):
-            if question.fact and not _once(question, alternative):
+            if question.fact and not _comes_true_later(question, current, alternative):
                 continue
             changed = {**answers, question.id: alternative}
             flip, searched_all = _flip_with_revealed(scorer, changed, outcome, budget)
@@ -275,6 +275,17 @@ def flip_candidates(pack: Pack, answers: ChosenAnswers, outcome: Outcome) -> tup
                 found.append((question.fact, size, q_index, c_index, _what_if(pack, question, current, alternative, *flip)))
     found.sort(key=lambda item: item[:4])
     return tuple(item[4] for item in found), complete
+
+
+def _comes_true_later(question: Question, current: tuple[str, ...], alternative: tuple[str, ...]) -> bool:
+    """Whether a learner could grow from the current fact to the alternative: the alternative says how it comes
+    true (`once`), and the current one does not, or comes before it in the choices (they run from less to more)."""
+    if not _once(question, alternative):
+        return False
+    if not _once(question, current):
+        return True
+    order = question.choice_ids
+    return order.index(alternative[0]) > order.index(current[0])
 
 
 def _once(question: Question, answer: tuple[str, ...]) -> str:

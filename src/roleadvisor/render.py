@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from roleadvisor import markdown
 from roleadvisor.engine import Citation, Contribution, Result, WhatIf
 from roleadvisor.errors import OutputError
 from roleadvisor.pack import Course, Pack
@@ -35,8 +36,13 @@ def to_json(data: Any) -> str:
 
 
 def use_color(stream: Any) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set to a non-empty value (no-color.org)."""
-    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+    """Whether text for `stream` gets colour, as rich detects it: a terminal or FORCE_COLOR, not TERM=dumb, and
+    NO_COLOR unset or empty (no-color.org)."""
+    from rich.console import Console
+
+    # NO_COLOR by no-color.org's rule, an empty value counting as unset (rich 13.8, our floor, counts any value).
+    console = Console(file=stream, no_color=bool(os.environ.get("NO_COLOR")))
+    return console.is_terminal and console.color_system is not None and not console.no_color
 
 
 MAX_WIDTH = 1000  # tables stretch to the width: a mistaken COLUMNS=100000 would print megabytes of padding
@@ -85,14 +91,16 @@ def draw(renderables: Iterable[RenderableType], color: bool, width: int | None =
     return buffer.getvalue()
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|")
+_md = markdown.text  # pack text, escaped so that markdown shows it as written
+
+
+def _md_line(line: str) -> str:
+    """A line of the text view as markdown: its own "- " bullet kept, the rest escaped."""
+    return "- " + _md(line[2:]) if line.startswith("- ") else _md(line)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    return markdown.table([markdown.cell(h) for h in header], [[markdown.cell(cell) for cell in row] for row in rows])
 
 
 # compare
@@ -158,8 +166,8 @@ def render_roles(pack: Pack, fmt: str, color: bool) -> str:
         return to_json(data)
     if fmt == "markdown":
         return "\n".join(
-            f"## {r['title']} (`{r['id']}`)\n\nAliases: {', '.join(r['aliases']) or 'none'}\n\n{r['definition']}\n\n"
-            f"**Best fit when:** {r['best_fit_when']}\n"
+            f"## {_md(r['title'])} (`{r['id']}`)\n\nAliases: {_md(', '.join(r['aliases']) or 'none')}\n\n{_md(r['definition'])}\n\n"
+            f"**Best fit when:** {_md(r['best_fit_when'])}\n"
             for r in data["roles"]
         )
     from rich.text import Text
@@ -184,8 +192,8 @@ def render_courses(pack: Pack, fmt: str, color: bool) -> str:
     if fmt == "json":
         return to_json(courses_data(pack))
     if fmt == "markdown":
-        lines = ["## Courses\n"] + [f"- **{c.title}** (`{c.id}`): {c.audience}" for c in pack.courses]
-        lines += ["\n## Roadmaps\n"] + [f"- **{r.title}** (`{r.id}`): {r.audience}" for r in pack.roadmaps]
+        lines = ["## Courses\n"] + [f"- **{_md(c.title)}** (`{c.id}`): {_md(c.audience)}" for c in pack.courses]
+        lines += ["\n## Roadmaps\n"] + [f"- **{_md(r.title)}** (`{r.id}`): {_md(r.audience)}" for r in pack.roadmaps]
         return "\n".join(lines) + "\n"
     from rich.text import Text
 
@@ -212,7 +220,7 @@ def render_guide(pack: Pack, fmt: str, color: bool) -> str:
     sections.append(("Where the confusion comes from", [f"- {n['text']}" for n in data["confusion"]]))
     sections.append(("Career mapping", [f"- {g['goal']}: {g['advice']} (next step: {g['next_step']})" for g in data["career_goals"]]))
     if fmt == "markdown":
-        return "\n".join(f"## {title}\n\n" + "\n".join(lines) + "\n" for title, lines in sections)
+        return "\n".join(f"## {_md(title)}\n\n" + "\n".join(map(_md_line, lines)) + "\n" for title, lines in sections)
     from rich.text import Text
 
     blocks: list[RenderableType] = []
@@ -229,9 +237,10 @@ def render_questions(pack: Pack, fmt: str, color: bool) -> str:
         return to_json(data)
     if fmt == "markdown":
         rows = [
-            [f"`{q['id']}`", takes(q), ", ".join(f"`{c['id']}`" for c in q["choices"])] for q in data["questions"]
+            [markdown.code(q["id"]), markdown.cell(takes(q)), ", ".join(markdown.code(c["id"]) for c in q["choices"])]
+            for q in data["questions"]
         ]
-        return _md_table(["question", "takes", "choices"], rows)
+        return markdown.table(["question", "takes", "choices"], rows)
     from rich.table import Table
     from rich.text import Text
 
@@ -252,7 +261,7 @@ def render_faq(pack: Pack, query: str | None, fmt: str, color: bool) -> str:
     if fmt == "json":
         return to_json({"faq": entries})
     if fmt == "markdown":
-        return "\n".join(f"### {e['question']}\n\n{e['answer']}\n" for e in entries)
+        return "\n".join(f"### {_md(e['question'])}\n\n{_md(e['answer'])}\n" for e in entries)
     from rich.text import Text
 
     blocks: list[RenderableType] = []
@@ -384,7 +393,7 @@ def render_result(
 
 def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
     head = _headline(result)
-    out = [f"# {head[0]}\n", *(f"{_md(line)}\n" for line in head[1:]), f"{_md(_strength_line(result, bar=False))}\n"]
+    out = [f"# {_md(head[0])}\n", *(f"{_md(line)}\n" for line in head[1:]), f"{_md(_strength_line(result, bar=False))}\n"]
     if result.close_call_note:
         out.append(f"Close call: {_md(_quoted(result.close_call_note))}\n")
     out.append("## Why\n")
