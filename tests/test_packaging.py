@@ -37,7 +37,7 @@ def test_installed_package_uses_the_pack_inside_it(installed: Path) -> None:
     result = run_installed(installed, "-c", "from roleadvisor.loader import default_data_dir; print(default_data_dir())")
     assert Path(result.stdout.strip()) == installed / "roleadvisor" / "data"
     assert sorted(p.name for p in (installed / "roleadvisor" / "data").iterdir()) == [
-        "courses.yaml", "guide.yaml", "questions.yaml", "roles.yaml",
+        "cases.yaml", "courses.yaml", "guide.yaml", "questions.yaml", "roles.yaml",
     ]
 
 

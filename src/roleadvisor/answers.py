@@ -8,7 +8,7 @@ from pathlib import Path
 
 from roleadvisor.datafile import read_data_file
 from roleadvisor.errors import AnswerError
-from roleadvisor.pack import ChosenAnswers, Pack, Question
+from roleadvisor.pack import ChosenAnswers, Pack, as_choices, check_answer, split_choices
 from roleadvisor.safe_text import printable
 
 
@@ -22,44 +22,12 @@ def parse_answer_flag(text: str) -> tuple[str, tuple[str, ...]]:
     return question_id.strip(), split_choices(value, ",")
 
 
-def split_choices(value: str, separator: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(separator) if part.strip())
-
-
 def read_answers_file(path: Path) -> dict[str, object]:
     """A flat mapping of question id to a choice id or a list of choice ids (YAML or JSON)."""
     data = read_data_file(path, AnswerError)
     if not isinstance(data, dict):
         raise AnswerError(f"{printable(path)}: expected a mapping of question id to choice id(s)")
     return {str(key): value for key, value in data.items()}
-
-
-def as_choices(value: object, where: str) -> tuple[str, ...]:
-    # YAML 1.1 reads an unquoted yes/no as a boolean; the choices are spelled "yes"/"no".
-    if isinstance(value, bool):
-        return ("yes" if value else "no",)
-    if isinstance(value, str):
-        return (value.strip(),)
-    if isinstance(value, list) and all(isinstance(item, (str, bool)) for item in value):
-        return tuple(c for item in value for c in as_choices(item, where))
-    raise AnswerError(f"{where}: expected a choice id or a list of choice ids")
-
-
-def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tuple[str, ...]:
-    """Validate one answer, read as a set of choices (order and repeats do not matter); return it in the
-    question's choice order."""
-    valid = question.choice_ids
-    for choice in choices:
-        if choice not in valid:
-            raise AnswerError(f"{where}: unknown choice {printable(choice, quote=True)} for '{question.id}' (choices: {', '.join(valid)})")
-    count = len(set(choices))
-    if not question.multiple and count != 1:
-        raise AnswerError(f"{where}: '{question.id}' takes exactly one choice (choices: {', '.join(valid)})")
-    if question.multiple and not question.min_choices <= count <= question.max_choices:
-        raise AnswerError(
-            f"{where}: '{question.id}' takes {question.min_choices} to {question.max_choices} choices, got {count}"
-        )
-    return tuple(c for c in valid if c in choices)
 
 
 def validate_answers(pack: Pack, raw: Mapping[str, object], source: str) -> dict[str, tuple[str, ...]]:

@@ -21,9 +21,10 @@ import operator
 import random
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from roleadvisor.cases import CASES_FILE, CaseResult, ChangedCase, changed_cases, read_cases, run_cases
 from roleadvisor.conditions import answer_tests, describe, holds, questions_read
 from roleadvisor.loader import PackReading, Problem, read_pack
 from roleadvisor.pack import ConfidenceLabel, Course, Pack, Question, Rule
@@ -104,12 +105,14 @@ class PackCheck:
     notes: tuple[str, ...]
     reach: tuple[Reach, ...]
     outcomes: OutcomeMap | None
+    cases: tuple[CaseResult, ...] = ()  # the pack's cases.yaml, run (a failing case is also an error)
 
 
 @dataclass(frozen=True, slots=True)
 class CheckReport:
     pack: PackCheck
     against: PackCheck | None = None  # the --against pack: the "before" of a comparison
+    changed_cases: tuple[ChangedCase, ...] = ()  # this pack's cases whose advice differs in the --against pack
 
     @property
     def exit_code(self) -> int:
@@ -121,9 +124,29 @@ def check_pack(directory: Path | None, against: Path | None = None, sample_size:
 
     Both are parsed from their YAML: a check is of the files an author edits, never of a cached copy.
     """
-    checked = analyse(read_pack(directory, use_parsed=False), sample_size, seed)
-    before = analyse(read_pack(against, use_parsed=False), sample_size, seed) if against is not None else None
-    return CheckReport(checked, before)
+    reading = read_pack(directory, use_parsed=False)
+    checked = with_cases(analyse(reading, sample_size, seed), reading)
+    if against is None:
+        return CheckReport(checked)
+    before_reading = read_pack(against, use_parsed=False)
+    before = analyse(before_reading, sample_size, seed)
+    changed: tuple[ChangedCase, ...] = ()
+    if not reading.problems and not before_reading.problems:
+        changed = changed_cases(before_reading.pack, reading.pack, read_cases(Path(reading.pack.source)))
+    return CheckReport(checked, before, changed)
+
+
+def with_cases(checked: PackCheck, reading: PackReading) -> PackCheck:
+    """The check with the pack's cases run; each failing case is an error naming what decided it."""
+    if reading.problems:
+        return checked
+    results = run_cases(reading.pack, read_cases(Path(reading.pack.source)))
+    failures = tuple(
+        Problem(CASES_FILE, f"cases[{i}]", f"case '{result.case.id}': {'; '.join(result.failures)}" + (f" (decided by {result.decided_by})" if result.decided_by else ""))
+        for i, result in enumerate(results)
+        if not result.passed
+    )
+    return replace(checked, errors=(*checked.errors, *failures), cases=results)
 
 
 def analyse(reading: PackReading, sample_size: int = 20_000, seed: int = 0) -> PackCheck:

@@ -40,6 +40,7 @@ def check_data(report: CheckReport) -> dict[str, object]:
         data["against"] = _pack_data(report.against)
         before, after = report.against.outcomes, report.pack.outcomes
         data["diff"] = _diff_data(before, after) if before is not None and after is not None else None
+        data["changed_cases"] = [{"id": c.id, "before": dict(c.before), "after": dict(c.after)} for c in report.changed_cases]
     return data
 
 
@@ -52,6 +53,10 @@ def _pack_data(checked: PackCheck) -> dict[str, object]:
             {"kind": r.kind, "id": r.id, "reachable": r.reachable, "confirmed": r.confirmed, "why": r.why} for r in checked.reach
         ],
         "outcomes": _outcomes_data(checked.outcomes) if checked.outcomes else None,
+        "cases": [
+            {"id": r.case.id, "passed": r.passed, "got": dict(r.got), "failures": list(r.failures), "decided_by": r.decided_by}
+            for r in checked.cases
+        ],
     }
 
 
@@ -66,6 +71,8 @@ def _outcomes_data(outcomes: OutcomeMap) -> dict[str, object]:
         "counted": outcomes.counted,
         "seed": outcomes.seed,
         "roles": shares(outcomes.roles),
+        "targets": shares(outcomes.targets),
+        "rules": shares(outcomes.rules),
         "courses": shares(outcomes.courses),
         "roadmaps": shares(outcomes.roadmaps),
         "confidence": shares(outcomes.confidence),
@@ -111,7 +118,7 @@ class _Text:
     def report(self, report: CheckReport) -> str:
         lines = self.pack_lines(report.pack)
         if report.against is not None:
-            lines += ["", *self.comparison(report.against, report.pack)]
+            lines += ["", *self.comparison(report.against, report.pack), "", *self.changed_case_lines(report)]
         return "\n".join(lines) + "\n"
 
     def pack_lines(self, checked: PackCheck) -> list[str]:
@@ -125,6 +132,9 @@ class _Text:
         lines += [f"Note: {note}" for note in checked.notes]
         if checked.reach:
             lines += ["", self.reach_line(checked.reach)]
+        if checked.cases:
+            passed = sum(result.passed for result in checked.cases)
+            lines.append(f"Cases: {passed} of {len(checked.cases)} give the advice they expect (cases.yaml).")
         if checked.outcomes is not None:
             lines += ["", *self.outcome_lines(checked.outcomes)]
         return lines
@@ -145,7 +155,9 @@ class _Text:
             title = f"Outcome map: a uniform sample of {outcomes.counted:,} of the {outcomes.answer_sets:,} answer sets (seed {outcomes.seed})"
         lines = [self.heading(title)]
         for heading, shares in (
-            ("Recommended role", outcomes.roles),
+            ("Role to start in", outcomes.roles),
+            ("Role to aim for", outcomes.targets),
+            ("What decided the start (the page's rules, else the weights)", outcomes.rules),
             ("Next course", outcomes.courses),
             ("Roadmap", outcomes.roadmaps),
             ("Confidence", outcomes.confidence),
@@ -153,7 +165,7 @@ class _Text:
             if shares:
                 lines += ["", self.heading(heading), *self.bars(outcomes, [(s.title, s.count) for s in shares])]
         lines += ["", self.heading("Ties and close calls"), *self.bars(outcomes, [("Exact ties", outcomes.ties), ("Close calls", outcomes.close_calls)])]
-        lines += ["", self.heading("Answer sets where changing only this answer can change the recommendation")]
+        lines += ["", self.heading("Answer sets where changing only this answer can change the role to start in")]
         lines += self.bars(outcomes, [(s.id, s.count) for s in outcomes.moves])
         decisive = outcomes.most_decisive
         if decisive is None:
@@ -178,13 +190,22 @@ class _Text:
             return [*lines, f"  No comparison: {missing.source} has {reason}."]
         if before_check.errors:
             lines += [f"  ({before_check.source} itself has {len(before_check.errors)} error(s).)"]
-        for heading, part in (("Recommended role", "roles"), ("Next course", "courses"), ("Roadmap", "roadmaps"), ("Confidence", "confidence")):
+        for heading, part in (("Role to start in", "roles"), ("Role to aim for", "targets"), ("Next course", "courses"), ("Roadmap", "roadmaps"), ("Confidence", "confidence")):
             changes = share_changes(before, after, part)
             if changes:
                 lines += ["", self.heading(heading), *self.change_rows(changes)]
         lines += ["", self.heading("Ties and close calls"), *self.change_rows(count_changes(before, after))]
         old, new = before.most_decisive, after.most_decisive
         lines += ["", f"Most decisive question: {old.id if old else 'none'} -> {new.id if new else 'none'}"]
+        return lines
+
+    def changed_case_lines(self, report: CheckReport) -> list[str]:
+        if not report.changed_cases:
+            return [self.heading("Cases whose advice changed: none")]
+        lines = [self.heading("Cases whose advice changed")]
+        for case in report.changed_cases:
+            moves = [f"{key} {case.before[key]} -> {case.after[key]}" for key in case.after if case.before.get(key) != case.after[key]]
+            lines.append(f"  {case.id}: {'; '.join(moves)}")
         return lines
 
     def change_rows(self, changes: tuple[ShareChange, ...]) -> list[str]:

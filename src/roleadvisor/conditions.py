@@ -6,10 +6,47 @@ into a closure (the scorer compiles each once per pack); `holds` evaluates one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Optional
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import NamedTuple, Optional, Union
 
-from roleadvisor.pack import AllOf, AnswerIn, AnyOf, ChosenAnswers, Condition, Not, Recommended, Target
+# An answer set: question id -> the chosen choice ids (one for a single-choice question).
+ChosenAnswers = Mapping[str, tuple[str, ...]]
+
+
+# Conditions, as declared under `when:` in the YAML.
+class AnswerIn(NamedTuple):
+    """Holds when the answer to `question` includes any of `choices`."""
+
+    question: str
+    choices: tuple[str, ...]
+
+
+class Recommended(NamedTuple):
+    """Holds when the role to start in is `role` (course and roadmap rules only)."""
+
+    role: str
+
+
+class Target(NamedTuple):
+    """Holds when the role to aim for is `role` (course and roadmap rules only)."""
+
+    role: str
+
+
+class AllOf(NamedTuple):
+    conditions: tuple[Condition, ...]
+
+
+class AnyOf(NamedTuple):
+    conditions: tuple[Condition, ...]
+
+
+class Not(NamedTuple):
+    condition: Condition
+
+
+Condition = Union[AnswerIn, Recommended, Target, AllOf, AnyOf, Not]
+
 
 # A compiled condition: (answers, role to start in, role to aim for) -> holds; the roles are None before scoring.
 Test = Callable[[ChosenAnswers, Optional[str], Optional[str]], bool]
@@ -91,3 +128,21 @@ def answer_tests(condition: Condition) -> Iterator[AnswerIn]:
 def questions_read(condition: Condition) -> Iterator[str]:
     """The questions a condition reads."""
     return (test.question for test in answer_tests(condition))
+
+
+# Which questions an answer set shows
+
+
+def walk_shown(tests: Iterable[tuple[str, Test | None]], answers: ChosenAnswers) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Walk the questions in quiz order (id, compiled `when` or None): the answers to those shown, and the ids of
+    those shown but unanswered. A `when` reads only earlier answers, so one pass decides both."""
+    shown: dict[str, tuple[str, ...]] = {}
+    missing = []
+    for question_id, when in tests:
+        if when is not None and not when(shown, None, None):
+            continue
+        if question_id in answers:
+            shown[question_id] = tuple(answers[question_id])
+        else:
+            missing.append(question_id)
+    return shown, tuple(missing)

@@ -5,12 +5,27 @@ Built by loader.py from the YAML in data/; everything else treats them as read-o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
-# An answer set: question id -> the chosen choice ids (one for a single-choice question).
-ChosenAnswers = Mapping[str, tuple[str, ...]]
+from roleadvisor.conditions import (  # the condition models live with their evaluation; re-exported here
+    AllOf,
+    AnswerIn,
+    AnyOf,
+    ChosenAnswers,
+    Condition,
+    Not,
+    Recommended,
+    Target,
+    compile_condition,
+    walk_shown,
+)
+from roleadvisor.errors import AnswerError
+from roleadvisor.safe_text import printable
+
+__all__ = ["AllOf", "AnswerIn", "AnyOf", "ChosenAnswers", "Condition", "Not", "Recommended", "Target"]
+
 
 
 class Item(NamedTuple):
@@ -89,41 +104,6 @@ class Course(NamedTuple):
     id: str
     title: str
     audience: str
-
-
-# Conditions, as declared under `when:` in the YAML.
-class AnswerIn(NamedTuple):
-    """Holds when the answer to `question` includes any of `choices`."""
-
-    question: str
-    choices: tuple[str, ...]
-
-
-class Recommended(NamedTuple):
-    """Holds when the role to start in is `role` (course and roadmap rules only)."""
-
-    role: str
-
-
-class Target(NamedTuple):
-    """Holds when the role to aim for is `role` (course and roadmap rules only)."""
-
-    role: str
-
-
-class AllOf(NamedTuple):
-    conditions: tuple[Condition, ...]
-
-
-class AnyOf(NamedTuple):
-    conditions: tuple[Condition, ...]
-
-
-class Not(NamedTuple):
-    condition: Condition
-
-
-Condition = Union[AnswerIn, Recommended, Target, AllOf, AnyOf, Not]
 
 
 class Weight(NamedTuple):
@@ -258,8 +238,88 @@ class Pack:
                 return source
         return None
 
+    def answers(self, mapping: Mapping[str, object]) -> Answers:
+        """Validate and normalise answers (question id -> a choice id, choice ids separated by ';' or a list of
+        them): AnswerError names an unknown question, an invalid answer (with the valid choices) or the first
+        question the answers show but leave unanswered. Answers to questions not shown are left out."""
+        chosen: dict[str, tuple[str, ...]] = {}
+        for question_id, value in mapping.items():
+            question = self.question(question_id)
+            if question is None:
+                known = ", ".join(q.id for q in self.questions)
+                raise AnswerError(f"answers: unknown question {question_id!r} (questions: {known})")
+            if value is None:
+                continue  # unanswered, as in a row
+            choices = as_choices(value, f"answers: {question_id}") if not isinstance(value, str) else split_choices(value, ";")
+            if choices:
+                chosen[question_id] = check_answer(question, choices, "answers")
+        tests = [(q.id, compile_condition(q.when) if q.when is not None else None) for q in self.questions]
+        shown, missing = walk_shown(tests, chosen)
+        if missing:
+            question = self.question(missing[0])
+            assert question is not None
+            raise AnswerError(f"answers: missing answer for '{question.id}' (choices: {', '.join(question.choice_ids)})")
+        return Answers(shown)
+
     def course(self, course_id: str) -> Course | None:
         for course in self.courses + self.roadmaps:
             if course.id == course_id:
                 return course
         return None
+
+
+# Answers: what a valid answer to a question is, and a complete answer set
+
+
+def split_choices(value: str, separator: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(separator) if part.strip())
+
+
+def as_choices(value: object, where: str) -> tuple[str, ...]:
+    # YAML 1.1 reads an unquoted yes/no as a boolean; the choices are spelled "yes"/"no".
+    if isinstance(value, bool):
+        return ("yes" if value else "no",)
+    if isinstance(value, str):
+        return (value.strip(),)
+    if isinstance(value, (list, tuple)) and all(isinstance(item, (str, bool)) for item in value):
+        return tuple(c for item in value for c in as_choices(item, where))
+    raise AnswerError(f"{where}: expected a choice id or a list of choice ids")
+
+
+def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """Validate one answer, read as a set of choices (order and repeats do not matter); return it in the
+    question's choice order."""
+    valid = question.choice_ids
+    for choice in choices:
+        if choice not in valid:
+            raise AnswerError(f"{where}: unknown choice {printable(choice, quote=True)} for '{question.id}' (choices: {', '.join(valid)})")
+    count = len(set(choices))
+    if not question.multiple and count != 1:
+        raise AnswerError(f"{where}: '{question.id}' takes exactly one choice (choices: {', '.join(valid)})")
+    if question.multiple and not question.min_choices <= count <= question.max_choices:
+        raise AnswerError(
+            f"{where}: '{question.id}' takes {question.min_choices} to {question.max_choices} choices, got {count}"
+        )
+    return tuple(c for c in valid if c in choices)
+
+
+class Answers(Mapping[str, tuple[str, ...]]):
+    """A complete, valid answer set for one pack (made by `pack.answers(...)`): question id -> the chosen choice
+    ids, a multi-choice in the pack's order, for exactly the questions these answers show, in quiz order."""
+
+    __slots__ = ("_chosen",)
+
+    def __init__(self, chosen: Mapping[str, tuple[str, ...]]) -> None:
+        self._chosen = dict(chosen)
+
+    def __getitem__(self, question_id: str) -> tuple[str, ...]:
+        return self._chosen[question_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._chosen)
+
+    def __len__(self) -> int:
+        return len(self._chosen)
+
+    def __repr__(self) -> str:
+        return f"Answers({self._chosen!r})"

@@ -21,10 +21,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-from roleadvisor.answers import as_choices, check_answer, split_choices
-from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, questions_read
+from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, questions_read, walk_shown
 from roleadvisor.errors import AnswerError
-from roleadvisor.pack import AdviceRule, Pack, Question, Rule
+from roleadvisor.pack import AdviceRule, Pack, Question, Rule, as_choices, check_answer, split_choices
 
 # A question's table holds at most this many valid answers; rarer ones are checked and summed when met.
 MAX_TABLE_SIZE = 50_000
@@ -105,6 +104,7 @@ class Scorer:
         read = set(_questions_read_by_conditions(pack))
         self.questions = tuple(self._compile_question(q, q.id in read) for q in pack.questions)
         self.by_id = {compiled.question.id: compiled for compiled in self.questions}
+        self._visibility = tuple((c.question.id, c.shown) for c in self.questions)
         self.course_rules = _compile_rules(pack.course_rules)
         self.roadmap_rules = _compile_rules(pack.roadmap_rules)
         self.advice_rules = tuple((compile_condition(rule.when), rule) for rule in pack.advice_rules)
@@ -227,26 +227,11 @@ class Scorer:
 
     def shown_answers(self, answers: ChosenAnswers) -> dict[str, tuple[str, ...]]:
         """The answers that count: those to questions shown, given the answers before them."""
-        kept: dict[str, tuple[str, ...]] = {}
-        for compiled in self.questions:
-            question_id = compiled.question.id
-            if question_id in answers and (compiled.shown is None or compiled.shown(kept, None, None)):
-                kept[question_id] = tuple(answers[question_id])
-        return kept
+        return walk_shown(self._visibility, answers)[0]
 
     def missing(self, answers: ChosenAnswers) -> tuple[str, ...]:
         """Ids of questions that would be shown but have no answer, in quiz order."""
-        kept: dict[str, tuple[str, ...]] = {}
-        missing = []
-        for compiled in self.questions:
-            if compiled.shown is not None and not compiled.shown(kept, None, None):
-                continue
-            question_id = compiled.question.id
-            if question_id in answers:
-                kept[question_id] = tuple(answers[question_id])
-            else:
-                missing.append(question_id)
-        return tuple(missing)
+        return walk_shown(self._visibility, answers)[1]
 
     def shown_questions(self, answers: ChosenAnswers) -> list[Question]:
         """The questions shown for these answers, in quiz order (a `when` reads only earlier answers)."""
