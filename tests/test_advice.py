@@ -92,3 +92,16 @@ def test_the_roadmap_is_offered_to_those_who_aim_for_engineer_or_are_undecided(c
     result = score_answers(SHIPPED, chosen, with_what_if=False)
     wanted = result.recommendation.target == "engineer" or chosen["goal"] == ("undecided",)
     assert (result.roadmap is not None) == wanted
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_sets(SHIPPED))
+def test_at_80_columns_the_answer_why_what_ifs_and_next_steps_fit_the_first_40_lines(chosen) -> None:
+    from roleadvisor.render import render_result
+
+    lines = render_result(SHIPPED, score_answers(SHIPPED, chosen), "text", False, width=80).splitlines()
+    first_screen = "\n".join(lines[:40])
+    assert lines[0].startswith("Start as: ")
+    for heading in ("Why", "What would change it", "Next steps", "1. Next course: "):
+        assert heading in first_screen
+    assert lines.index(next(line for line in lines if line.startswith("Good to know"))) <= 40

@@ -174,7 +174,7 @@ def test_the_quiz_under_the_c_locale_prints_the_report_in_ascii() -> None:
     screen = io.StringIO()
     child = spawn_quiz(screen=screen, LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONIOENCODING="")
     take_first_choices(child, 1, 7)
-    child.expect_exact("Your answers lean toward")
-    child.expect(r"[#.]{20} \(")  # the strength bar, drawn in ASCII
+    child.expect_exact("Pull: ")
+    child.expect(r"[#.]{10} \(")  # the strength bar, drawn in ASCII
     assert exit_status(child) == 0
     assert "internal error" not in screen.getvalue()

@@ -275,10 +275,10 @@ def render_faq(pack: Pack, query: str | None, fmt: str, color: bool) -> str:
 # The report answers first: where to start and aim, why, what would change it, and the next steps; then the
 # page's guidance, then the comparison. Everything shown comes from the Result (ids, titles, cited sentences).
 
-TOP_REASONS = 3  # per role
+TOP_REASONS = 2  # per role
 TOP_WHAT_IFS = 3
 NO_FLIP = "No single answer change would change where you start or aim."
-BAR_WIDTH = 20
+BAR_WIDTH = 10
 
 
 def _quoted(citation: Citation) -> str:
@@ -300,17 +300,30 @@ def _what_if_line(w: WhatIf, result: Result) -> str:
     if w.fact:
         line = f"{w.once[:1].upper()}{w.once[1:]} -> {outcome}"
     else:
-        line = f"{w.question}: {', '.join(w.after_labels)} (instead of {', '.join(w.before_labels)}) -> {outcome}"
+        line = f"{w.question}: {_change_words(w)} -> {outcome}"
     if w.assumes:
         assumed = "; ".join(f"{q}: {', '.join(labels)}" for q, labels in w.assumes_labels.items())
         line += f", if also {assumed}"
     return line
 
 
+def _change_words(w: WhatIf) -> str:
+    """The change in a few words: the new answer, or for a multi-choice what is added, dropped or swapped."""
+    before = dict(zip(w.before, w.before_labels, strict=True))
+    after = dict(zip(w.after, w.after_labels, strict=True))
+    added = [label for choice, label in after.items() if choice not in before]
+    dropped = [label for choice, label in before.items() if choice not in after]
+    if len(w.before) > 1 or len(w.after) > 1:
+        if added and dropped:
+            return f"{', '.join(added)} instead of {', '.join(dropped)}"
+        return f"add {', '.join(added)}" if added else f"drop {', '.join(dropped)}"
+    return ", ".join(w.after_labels)
+
+
 def _shown(lines: list[str], total: int) -> list[str]:
     """The lines shown, plus a pointer to the rest when some were left out."""
     if total > len(lines):
-        lines = [*lines, f"... and {total - len(lines)} more (--explain or --format json lists them all)"]
+        lines = [*lines, f"... and {total - len(lines)} more (--explain lists them all)"]
     return lines
 
 
@@ -327,11 +340,9 @@ def _reason_groups(result: Result, explain: bool) -> list[tuple[str, list[str]]]
     return groups
 
 
-def _tie_line(result: Result) -> str | None:
+def _is_tie(result: Result) -> bool:
     top = max(result.scores.values(), default=0)
-    if sum(1 for score in result.scores.values() if score == top) < 2:
-        return None
-    return f"Your answers pull both ways equally ({top} points each), so the lean goes to {result.recommendation.pull_title}, first in the pack's tie-break order."
+    return sum(1 for score in result.scores.values() if score == top) > 1
 
 
 def _what_if_lines(result: Result, explain: bool) -> list[str]:
@@ -349,7 +360,7 @@ def _headline(result: Result) -> list[str]:
         aim = f"Aim for: {rec.target_title}"
         lines.append(f"{aim}. {result.aim_note.text}" if result.aim_note else aim)
     if rec.because is not None:
-        lines.append(f"The page's rule: {_quoted(rec.because)}")
+        lines.append(f'The page\'s rule: "{rec.because.text}"')
     return lines
 
 
@@ -359,16 +370,25 @@ def _strength_line(result: Result, bar: bool) -> str:
     filled = round(BAR_WIDTH * rec.confidence)
     drawn = f"  {'█' * filled}{'·' * (BAR_WIDTH - filled)}" if bar else ""
     scores = " to ".join(str(score) for score in sorted(result.scores.values(), reverse=True))
-    return f"Your answers lean toward {rec.pull_title}: {rec.label}{drawn} ({scores}: a lead of {lead} on a scale of {result.strength_scale})"
+    if _is_tie(result):  # the tie-break order decides, and the page's rule for the undecided says why it leans so
+        return f"Pull: {rec.pull_title}, {rec.label}{drawn} ({scores}: a tie, and ties lean to {rec.pull_title})"
+    return f"Pull: {rec.pull_title}, {rec.label}{drawn} ({scores}, a lead of {lead} of {result.strength_scale})"
 
 
 def _next_step_lines(result: Result) -> list[tuple[str, str, str | None]]:
-    """(heading, course title and audience, why) for the next course and the roadmap."""
+    """(heading with the title, who it is for, why) for the next course and the roadmap. A roadmap with its
+    reason leaves out its own description (the JSON has it), so the next steps fit the first screen."""
     steps = []
     for heading, step in (("Next course", result.next_course), ("Then", result.roadmap)):
         if step is not None:
-            steps.append((f"{heading}: {step.title}", step.audience, _quoted(step.because) if step.because else None))
+            why = f'"{step.because.text}"' if step.because else None
+            about = "" if step is result.roadmap and why else step.audience
+            steps.append((f"{heading}: {step.title}", about, why))
     return steps
+
+
+def _step_text(audience: str, why: str | None) -> str:
+    return " ".join(part for part in (audience, f"Why: {why}" if why else "") if part)
 
 
 def _guidance_lines(result: Result) -> list[str]:
@@ -401,15 +421,13 @@ def _result_markdown(pack: Pack, result: Result, explain: bool) -> str:
         out.append(f"**{_md(heading)}**\n")
         out += [f"- {_md(line)}" for line in lines]
         out.append("")
-    tie = _tie_line(result)
-    out += [_md(tie), ""] if tie else []
     if not result.reasons:
         out += ["- No answer favoured one role.", ""]
     out.append("## What would change it\n")
     out += [f"- {_md(line)}" for line in _what_if_lines(result, explain)] or [f"- {NO_FLIP}"]
     out.append("\n## Next steps\n")
     for number, (heading, audience, why) in enumerate(_next_step_lines(result), start=1):
-        out.append(f"{number}. **{_md(heading)}**: {_md(audience)}" + (f" Why: {_md(why)}" if why else ""))
+        out.append(f"{number}. **{_md(heading)}**: {_md(_step_text(audience, why))}")
     guidance = _guidance_lines(result)
     if guidance:
         out.append("\n## Good to know\n")
@@ -448,20 +466,17 @@ def _result_blocks(pack: Pack, result: Result, explain: bool) -> list[Renderable
     parts: list[RenderableType] = [Text(head[0], style="bold green"), *(Text(line) for line in head[1:])]
     parts.append(Text(_strength_line(result, bar=True)))
     if result.close_call_note:
-        parts.append(Text(f"Close call: {_quoted(result.close_call_note)}"))
-    parts += [Text(""), Text("Why", style="bold")]
+        parts.append(Text(f'Close call: "{result.close_call_note.text}"'))
+    parts.append(Text("Why", style="bold"))
     for heading, lines in _reason_groups(result, explain):
         parts += [Padding(Text(heading), (0, 0, 0, 2)), _bullets(lines, "", indent=2)]
-    tie = _tie_line(result)
-    if tie:
-        parts.append(Padding(Text(tie), (0, 0, 0, 2)))
     if not result.reasons:
         parts.append(_bullets([], "No answer favoured one role.", indent=2))
     parts += [Text("What would change it", style="bold"), _bullets(_what_if_lines(result, explain), NO_FLIP, indent=2)]
     parts.append(Text("Next steps", style="bold"))
     for number, (heading, audience, why) in enumerate(_next_step_lines(result), start=1):
         parts.append(Padding(Text.assemble((f"{number}. {heading}", "bold cyan")), (0, 0, 0, 2)))
-        parts.append(Padding(Text(audience + (f" Why: {why}" if why else "")), (0, 0, 0, 5)))
+        parts.append(Padding(Text(_step_text(audience, why)), (0, 0, 0, 5)))
     guidance = _guidance_lines(result)
     if guidance:
         parts += [Text("Good to know", style="bold"), _bullets(guidance, "", indent=2)]
@@ -491,11 +506,9 @@ def _plain_result(pack: Pack, result: Result, explain: bool, width: int) -> str:
     why = []
     for heading, reasons in _reason_groups(result, explain):
         why += [heading, *(f"  - {line}" for line in reasons)]
-    tie = _tie_line(result)
-    why += [tie] if tie else []
     steps = []
     for number, (heading, audience, because) in enumerate(_next_step_lines(result), start=1):
-        steps += [f"{number}. {heading}", f"   {audience}" + (f" Why: {because}" if because else "")]
+        steps += [f"{number}. {heading}", f"   {_step_text(audience, because)}"]
     sections = [
         (head[0], lines),
         ("Why", why or ["No answer favoured one role."]),
