@@ -14,6 +14,7 @@ from roleadvisor.check import (
     count_changes,
     share_changes,
 )
+from roleadvisor.formats import CheckFormat
 
 BAR_WIDTH = 30
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -27,8 +28,8 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     return text.ljust(width)
 
 
-def render_check(report: CheckReport, fmt: str, color: bool) -> str:
-    if fmt == "json":
+def render_check(report: CheckReport, fmt: CheckFormat, color: bool) -> str:
+    if fmt == CheckFormat.json:
         return json.dumps(check_data(report), indent=2, allow_nan=False) + "\n"
     return _Text(color).report(report)
 

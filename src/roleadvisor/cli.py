@@ -31,6 +31,7 @@ from roleadvisor.files import (
     write_atomic,
     written_together,
 )
+from roleadvisor.formats import BatchFormat, CheckFormat, Format
 from roleadvisor.pack import Pack
 from roleadvisor.safe_text import escaped, printable
 
@@ -50,22 +51,6 @@ app = typer.Typer(
 
 _debug = False
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-
-
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class BatchFormat(str, Enum):
-    csv = "csv"
-    jsonl = "jsonl"
 
 
 class Section(str, Enum):
@@ -311,7 +296,7 @@ def quiz(
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)
-    report = render_result(pack, result, fmt.value, not plain and _color(fmt, output), explain, plain=plain)
+    report = render_result(pack, result, fmt, not plain and _color(fmt, output), explain, plain=plain)
     outputs = {output: report} if output is not None else {}
     if save_answers is not None:
         outputs[save_answers] = answers_file_text(pack, result.answers, save_answers)
@@ -352,7 +337,7 @@ def compare(
             raise UsageError(f"{printable(name, quote=True)} names role '{role.id}' again: give each role once")
         role_ids.append(role.id)
     sections = SECTIONS if section is Section.all else (section.value,)
-    _emit(render_compare(pack, role_ids, sections, fmt.value, _color(fmt)), fmt)
+    _emit(render_compare(pack, role_ids, sections, fmt, _color(fmt)), fmt)
 
 
 @app.command()
@@ -361,7 +346,7 @@ def roles(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the roles with their definitions and when each fits best."""
     from roleadvisor.render import render_roles
 
-    _emit(render_roles(_pack(data), fmt.value, _color(fmt)), fmt)
+    _emit(render_roles(_pack(data), fmt, _color(fmt)), fmt)
 
 
 @app.command()
@@ -370,7 +355,7 @@ def courses(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the courses and roadmaps, and who each is for."""
     from roleadvisor.render import render_courses
 
-    _emit(render_courses(_pack(data), fmt.value, _color(fmt)), fmt)
+    _emit(render_courses(_pack(data), fmt, _color(fmt)), fmt)
 
 
 @app.command()
@@ -379,7 +364,7 @@ def guide(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """How to choose: the quick take, the trade-off cards, common confusions and career mapping."""
     from roleadvisor.render import render_guide
 
-    _emit(render_guide(_pack(data), fmt.value, _color(fmt)), fmt)
+    _emit(render_guide(_pack(data), fmt, _color(fmt)), fmt)
 
 
 @app.command()
@@ -388,7 +373,7 @@ def questions(fmt: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the quiz's question and choice ids: what --answer, answer files and batch columns use."""
     from roleadvisor.render import render_questions
 
-    _emit(render_questions(_pack(data), fmt.value, _color(fmt)), fmt)
+    _emit(render_questions(_pack(data), fmt, _color(fmt)), fmt)
 
 
 @app.command()
@@ -410,9 +395,9 @@ def faq(
     if not faq_matches(pack, query):
         typer.echo(f"No FAQ entry contains all of: {printable(query)}", err=True)
         if fmt is Format.json:  # scripts still get JSON to parse
-            _emit(render_faq(pack, query, fmt.value, False), fmt)
+            _emit(render_faq(pack, query, fmt, False), fmt)
         raise typer.Exit(1)
-    _emit(render_faq(pack, query, fmt.value, _color(fmt)), fmt)
+    _emit(render_faq(pack, query, fmt, _color(fmt)), fmt)
 
 
 @app.command()
@@ -432,7 +417,7 @@ def check(
     from roleadvisor.check_views import render_check
 
     report = check_pack(data, against=against, sample_size=sample, seed=seed)
-    _emit(render_check(report, fmt.value, _color(fmt)), fmt)
+    _emit(render_check(report, fmt, _color(fmt)), fmt)
     raise typer.Exit(report.exit_code)
 
 
@@ -460,7 +445,7 @@ def batch(
     if input_file == "-" and sys.stdin.isatty():
         typer.echo("Reading rows from the keyboard; end with Ctrl-D.", err=True)
     show_progress = input_file != "-" and sys.stderr.isatty()
-    summary = run_batch(_pack(data), input_file, output=output, fmt=fmt.value if fmt else None, progress=show_progress)
+    summary = run_batch(_pack(data), input_file, output=output, fmt=fmt, progress=show_progress)
     typer.echo(escaped(summary.message), err=True)
     raise typer.Exit(summary.exit_code)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from roleadvisor import markdown
 from roleadvisor.engine import Citation, Contribution, Result, WhatIf
 from roleadvisor.errors import OutputError
+from roleadvisor.formats import Format
 from roleadvisor.pack import Course, Pack
 from roleadvisor.views import (
     compare_data,
@@ -117,11 +118,11 @@ def _compare_rows(data: dict[str, Any], section: str) -> tuple[list[str], list[l
     return titles, rows
 
 
-def render_compare(pack: Pack, role_ids: list[str], sections: tuple[str, ...], fmt: str, color: bool, highlight: str | None = None) -> str:
+def render_compare(pack: Pack, role_ids: list[str], sections: tuple[str, ...], fmt: Format, color: bool, highlight: str | None = None) -> str:
     data = compare_data(pack, role_ids, sections)
-    if fmt == "json":
+    if fmt == Format.json:
         return to_json(data)
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         parts = []
         for section in sections:
             header, rows = _compare_rows(data, section)
@@ -160,11 +161,11 @@ def compare_tables(data: dict[str, Any], sections: tuple[str, ...], highlight: s
 # roles, courses, guide, faq
 
 
-def render_roles(pack: Pack, fmt: str, color: bool) -> str:
+def render_roles(pack: Pack, fmt: Format, color: bool) -> str:
     data = roles_data(pack)
-    if fmt == "json":
+    if fmt == Format.json:
         return to_json(data)
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         return "\n".join(
             f"## {_md(r['title'])} (`{r['id']}`)\n\nAliases: {_md(', '.join(r['aliases']) or 'none')}\n\n{_md(r['definition'])}\n\n"
             f"**Best fit when:** {_md(r['best_fit_when'])}\n"
@@ -188,10 +189,10 @@ def _course_block(course: Course) -> RenderableType:
     return Padding(Text(course.audience), (0, 0, 0, 2))
 
 
-def render_courses(pack: Pack, fmt: str, color: bool) -> str:
-    if fmt == "json":
+def render_courses(pack: Pack, fmt: Format, color: bool) -> str:
+    if fmt == Format.json:
         return to_json(courses_data(pack))
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         lines = ["## Courses\n"] + [f"- **{_md(c.title)}** (`{c.id}`): {_md(c.audience)}" for c in pack.courses]
         lines += ["\n## Roadmaps\n"] + [f"- **{_md(r.title)}** (`{r.id}`): {_md(r.audience)}" for r in pack.roadmaps]
         return "\n".join(lines) + "\n"
@@ -206,9 +207,9 @@ def render_courses(pack: Pack, fmt: str, color: bool) -> str:
     return draw(blocks, color)
 
 
-def render_guide(pack: Pack, fmt: str, color: bool) -> str:
+def render_guide(pack: Pack, fmt: Format, color: bool) -> str:
     data = guide_data(pack)
-    if fmt == "json":
+    if fmt == Format.json:
         return to_json(data)
     titles = {role.id: role.title for role in pack.roles}
     qt = data["quick_take"]
@@ -219,7 +220,7 @@ def render_guide(pack: Pack, fmt: str, color: bool) -> str:
         sections.append((f"{card['title']} (favours {titles[card['favours']]})", [f"- {b}" for b in card["bullets"]]))
     sections.append(("Where the confusion comes from", [f"- {n['text']}" for n in data["confusion"]]))
     sections.append(("Career mapping", [f"- {g['goal']}: {g['advice']} (next step: {g['next_step']})" for g in data["career_goals"]]))
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         return "\n".join(f"## {_md(title)}\n\n" + "\n".join(map(_md_line, lines)) + "\n" for title, lines in sections)
     from rich.text import Text
 
@@ -231,11 +232,11 @@ def render_guide(pack: Pack, fmt: str, color: bool) -> str:
     return draw(blocks, color)
 
 
-def render_questions(pack: Pack, fmt: str, color: bool) -> str:
+def render_questions(pack: Pack, fmt: Format, color: bool) -> str:
     data = questions_data(pack)
-    if fmt == "json":
+    if fmt == Format.json:
         return to_json(data)
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         rows = [
             [markdown.code(q["id"]), markdown.cell(takes(q)), ", ".join(markdown.code(c["id"]) for c in q["choices"])]
             for q in data["questions"]
@@ -256,11 +257,11 @@ def render_questions(pack: Pack, fmt: str, color: bool) -> str:
     return draw(blocks, color)
 
 
-def render_faq(pack: Pack, query: str | None, fmt: str, color: bool) -> str:
+def render_faq(pack: Pack, query: str | None, fmt: Format, color: bool) -> str:
     entries = faq_matches(pack, query)
-    if fmt == "json":
+    if fmt == Format.json:
         return to_json({"faq": entries})
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         return "\n".join(f"### {_md(e['question'])}\n\n{_md(e['answer'])}\n" for e in entries)
     from rich.text import Text
 
@@ -399,12 +400,12 @@ def _guidance_lines(result: Result) -> list[str]:
 
 
 def render_result(
-    pack: Pack, result: Result, fmt: str, color: bool, explain: bool = False, width: int | None = None, plain: bool = False
+    pack: Pack, result: Result, fmt: Format, color: bool, explain: bool = False, width: int | None = None, plain: bool = False
 ) -> str:
     """`plain`: text without box drawing or bars, for the plain quiz (see _plain_result_blocks)."""
-    if fmt == "json":
+    if fmt == Format.json:
         return to_json(result_data(pack, result, explain))
-    if fmt == "markdown":
+    if fmt == Format.markdown:
         return _result_markdown(pack, result, explain)
     if plain:
         return _plain_result(pack, result, explain, width or terminal_width())
