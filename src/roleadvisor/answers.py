@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from roleadvisor.datafile import read_data_file
 from roleadvisor.errors import AnswerError
-from roleadvisor.pack import ChosenAnswers, Pack, as_choices, check_answer, split_choices
+from roleadvisor.pack import ChosenAnswers, Pack, split_choices
 from roleadvisor.safe_text import printable
 
 
@@ -30,23 +30,11 @@ def read_answers_file(path: Path) -> dict[str, object]:
     return {str(key): value for key, value in data.items()}
 
 
-def validate_answers(pack: Pack, raw: Mapping[str, object], source: str) -> dict[str, tuple[str, ...]]:
-    """Check every question id and choice; unanswered questions are simply absent."""
-    result: dict[str, tuple[str, ...]] = {}
-    for question_id, value in raw.items():
-        question = pack.question(question_id)
-        if question is None:
-            known = ", ".join(q.id for q in pack.questions)
-            raise AnswerError(f"{source}: unknown question {printable(question_id, quote=True)} (questions: {known})")
-        result[question_id] = check_answer(question, as_choices(value, f"{source}: {question_id}"), source)
-    return result
-
-
 def collect_answers(pack: Pack, answers_file: Path | None, flags: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Answers from an answers file, then `--answer` flags, which override the file (but not each other)."""
     answers: dict[str, tuple[str, ...]] = {}
     if answers_file is not None:
-        answers.update(validate_answers(pack, read_answers_file(answers_file), printable(answers_file)))
+        answers.update(pack.validated(read_answers_file(answers_file), printable(answers_file)))
     given: dict[str, str] = {}  # question id -> the flag that answered it
     for flag in flags:
         question_id, choices = parse_answer_flag(flag)
@@ -56,7 +44,7 @@ def collect_answers(pack: Pack, answers_file: Path | None, flags: Iterable[str])
                 f"and {printable(flag, quote=True)}); give each question once"
             )
         given[question_id] = flag
-        answers.update(validate_answers(pack, {question_id: list(choices)}, f"--answer {printable(flag)}"))
+        answers.update(pack.validated({question_id: list(choices)}, f"--answer {printable(flag)}"))
     return answers
 
 

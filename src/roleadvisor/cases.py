@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from roleadvisor.answers import validate_answers
 from roleadvisor.conditions import questions_read
 from roleadvisor.datafile import read_data_file
 from roleadvisor.errors import AnswerError, PackError
@@ -72,7 +71,7 @@ def _case(raw: object, where: str) -> Case:
 def advice_for(pack: Pack, answers: Mapping[str, object], where: str) -> tuple[dict[str, object], str]:
     """The advice the scorer gives a complete answer set (as cases.yaml states it), and what decided it."""
     scorer = scorer_for(pack)
-    chosen = validate_answers(pack, answers, where)
+    chosen = pack.validated(answers, where)
     missing = scorer.missing(chosen)
     if missing:
         raise AnswerError(f"{where}: missing answers for: {', '.join(missing)}")

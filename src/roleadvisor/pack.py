@@ -238,21 +238,25 @@ class Pack:
                 return source
         return None
 
+    def validated(self, raw: Mapping[str, object], source: str) -> dict[str, tuple[str, ...]]:
+        """Check every question id and choice (AnswerError names what is wrong, and where: `source`); questions
+        left unanswered are simply absent."""
+        result: dict[str, tuple[str, ...]] = {}
+        for question_id, value in raw.items():
+            question = self.question(question_id)
+            if question is None:
+                known = ", ".join(q.id for q in self.questions)
+                raise AnswerError(f"{source}: unknown question {printable(question_id, quote=True)} (questions: {known})")
+            result[question_id] = check_answer(question, as_choices(value, f"{source}: {question_id}"), source)
+        return result
+
     def answers(self, mapping: Mapping[str, object]) -> Answers:
         """Validate and normalise answers (question id -> a choice id, choice ids separated by ';' or a list of
         them): AnswerError names an unknown question, an invalid answer (with the valid choices) or the first
         question the answers show but leave unanswered. Answers to questions not shown are left out."""
-        chosen: dict[str, tuple[str, ...]] = {}
-        for question_id, value in mapping.items():
-            question = self.question(question_id)
-            if question is None:
-                known = ", ".join(q.id for q in self.questions)
-                raise AnswerError(f"answers: unknown question {question_id!r} (questions: {known})")
-            if value is None:
-                continue  # unanswered, as in a row
-            choices = as_choices(value, f"answers: {question_id}") if not isinstance(value, str) else split_choices(value, ";")
-            if choices:
-                chosen[question_id] = check_answer(question, choices, "answers")
+        # As in a row: None is unanswered, and a text may list choices separated by ';'.
+        given = {q: split_choices(v, ";") if isinstance(v, str) else v for q, v in mapping.items() if v is not None}
+        chosen = self.validated({q: v for q, v in given.items() if v != ()}, "answers")
         tests = [(q.id, compile_condition(q.when) if q.when is not None else None) for q in self.questions]
         shown, missing = walk_shown(tests, chosen)
         if missing:
