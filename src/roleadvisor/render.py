@@ -373,7 +373,7 @@ def _strength_line(result: Result, bar: bool) -> str:
     scores = " to ".join(str(score) for score in sorted(result.scores.values(), reverse=True))
     if _is_tie(result):  # the tie-break order decides, and the page's rule for the undecided says why it leans so
         return f"Pull: {rec.pull_title}, {rec.label}{drawn} ({scores}: a tie, and ties lean to {rec.pull_title})"
-    return f"Pull: {rec.pull_title}, {rec.label}{drawn} ({scores}, a lead of {lead} of {result.strength_scale})"
+    return f"Pull: {rec.pull_title}, {rec.label}{drawn} ({scores}; a lead of {lead}, at most {result.strength_scale})"
 
 
 def _next_step_lines(result: Result) -> list[tuple[str, str, str | None]]:
