@@ -83,7 +83,7 @@ def test_the_outcome_map_counts_which_rule_decided_the_start(shipped: CheckRepor
     outcomes = shipped.pack.outcomes
     assert outcomes is not None
     counts = {share.id: share.count for share in outcomes.rules}
-    assert set(counts) == {"undecided", "owns_reliable_systems", "software_developer_moving_into_ai", "student_first_portfolio", "students_and_career_switchers", ""}
+    assert set(counts) == {"undecided", "owns_reliable_systems", "software_developer_moving_into_ai", "student_first_portfolio", "students_and_career_switchers", "product_goal", ""}
     assert sum(counts.values()) == outcomes.counted and all(counts.values())
 
 

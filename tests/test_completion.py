@@ -41,6 +41,7 @@ def complete(words: list[str], shell: str = "bash") -> list[str]:
         (["check", "--format", ""], ["text", "json"]),
         (["quiz", "-a", "go"], ["goal=first_portfolio", "goal=build_products", "goal=own_systems", "goal=undecided"]),
         (["quiz", "--answer", "goal", "=", "ow"], ["own_systems"]),
+        (["quiz", "-a", "goal", "="], ["first_portfolio", "build_products", "own_systems", "undecided"]),
         (["quiz", "-a", "interests", "=", "rag_apps,ev"], ["rag_apps,evaluation"]),
         (["qu"], ["quiz", "questions"]),
     ],

@@ -219,8 +219,8 @@ def test_an_entry_over_the_size_cap_is_not_read_even_when_it_matches(
 ) -> None:
     """White space after the header keeps the entry valid, its hashes matching; only its size changes."""
     load_pack(pack_copy)
-    monkeypatch.setattr("roleadvisor.pack_cache.MAX_ENTRY_BYTES", 30_000)
     entry = the_entry(pack_copy)
+    monkeypatch.setattr("roleadvisor.pack_cache.MAX_ENTRY_BYTES", entry.stat().st_size + 10_000)
     header_line, _, body = entry.read_bytes().partition(b"\n")
     entry.write_bytes(header_line + b" " * padding + b"\n" + body)
     assert (cached_documents(pack_copy, raw_files(pack_copy)) is not None) is used

@@ -269,7 +269,7 @@ def quiz(
     from roleadvisor.answers import answers_file_text, collect_answers
     from roleadvisor.engine import missing_questions, score_answers
     from roleadvisor.plain_quiz import plain_requested, run_plain_quiz
-    from roleadvisor.render import render_result
+    from roleadvisor.render import render_result, require_width
 
     if output == STDIO:
         output = None
@@ -281,6 +281,8 @@ def quiz(
     # Prompts need a keyboard and a screen: stdout, or stderr when stdout is redirected to a file.
     at_terminal = sys.stdin.isatty() and (sys.stdout.isatty() or sys.stderr.isatty())
     plain = plain or (at_terminal and plain_requested(os.environ))
+    if fmt is Format.text and not no_input and at_terminal and not plain:
+        require_width()  # before the first question, not after the last: a too-narrow report would lose the answers
     if not no_input and plain:
         answers = run_plain_quiz(pack, answers)
     elif not no_input and at_terminal:
@@ -289,10 +291,8 @@ def quiz(
         answers = run_quiz(pack, answers)
     missing = missing_questions(pack, answers)
     if missing:
-        raise AnswerError(
-            f"missing answers for: {', '.join(missing)} (give them with --answer QID=CHOICE or --answers-file, "
-            "or run at a terminal without --no-input)"
-        )
+        how = "or leave out --no-input at a terminal" if no_input else "or run at a terminal to be asked"
+        raise AnswerError(f"missing answers for: {', '.join(missing)} (give them with --answer QID=CHOICE or --answers-file, {how})")
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
         typer.echo(f"note: '{question_id}' is not asked for these answers, so its answer was ignored", err=True)

@@ -63,7 +63,9 @@ def register_shells() -> None:
                     glued[-1] += word
                 else:
                     glued.append(word)
-            self.cut = len(glued[-1]) - len(incomplete)
+            # Bash replaces the word after a lone '=' (nothing typed past it yet), not the '=' itself.
+            replaced = "" if incomplete in ("=", ":") else incomplete
+            self.cut = len(glued[-1]) - len(replaced)
             return glued[:-1], glued[-1]
 
         def format_completion(self, item: Any) -> str:

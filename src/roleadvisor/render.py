@@ -66,16 +66,22 @@ def terminal_width(default: int = 80) -> int:
     return min(width, MAX_WIDTH) if width > 0 else default
 
 
-def draw(renderables: Iterable[RenderableType], color: bool, width: int | None = None) -> str:
-    """Render rich objects to a string, with ANSI styles only when `color` is set; OutputError below MIN_WIDTH."""
-    from rich.console import Console
-
+def require_width(width: int | None = None) -> None:
+    """OutputError when text output has fewer than MIN_WIDTH columns (the quiz asks before its first question)."""
     width = width or terminal_width()
     if width < MIN_WIDTH:
         raise OutputError(
             f"text output needs at least {MIN_WIDTH} columns, and the terminal has {width} "
             "(widen it or set COLUMNS, or use --format markdown or json)"
         )
+
+
+def draw(renderables: Iterable[RenderableType], color: bool, width: int | None = None) -> str:
+    """Render rich objects to a string, with ANSI styles only when `color` is set; OutputError below MIN_WIDTH."""
+    from rich.console import Console
+
+    width = width or terminal_width()
+    require_width(width)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -362,6 +368,8 @@ def _headline(result: Result) -> list[str]:
         lines.append(f"{aim}. {result.aim_note.text}" if result.aim_note else aim)
     if rec.because is not None:
         lines.append(f'The page\'s rule: "{rec.because.text}"')
+    if rec.pull != rec.target:
+        lines.append(f"Your other answers lean toward {rec.pull_title}, but that rule decides where you start and aim.")
     return lines
 
 
