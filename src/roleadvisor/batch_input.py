@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -39,7 +39,8 @@ Carried = Any  # a sequence aligned with the carried column names (CSV input) or
 
 
 class InputRow(NamedTuple):
-    """One row as read: its number, its carried cells, its raw answers (question id -> value) and reading problems.
+    """One row as read: its number, its carried cells, its raw answers (one value per question, in the pack's
+    question order, None where the row has none) and reading problems.
 
     `answers` is None when the row cannot be read at all (its problems say why); `refused` names the fields whose
     values reading refused (their problems say why), so they are not also reported as unanswered.
@@ -47,7 +48,7 @@ class InputRow(NamedTuple):
 
     number: int
     carried: Carried
-    answers: Mapping[str, object] | None
+    answers: tuple[object, ...] | None
     problems: tuple[str, ...] = ()
     refused: frozenset[str] = frozenset()
 
@@ -93,12 +94,8 @@ class CsvLayout:
         self.carried_names = [header[i] for i in carried]
         self.replaced = dict.fromkeys(column for column in names if column in result_columns)
         self.carried_cells = _cells_at(carried)
-        self.question_columns = tuple(positions)
-        self.answer_cells = _cells_at(list(positions.values()))
         self.absent = tuple(q for q in question_ids if q not in positions)
-
-    def answers(self, row: list[str]) -> dict[str, object]:
-        return dict(zip(self.question_columns, self.answer_cells(row), strict=True))
+        self.answers = _cells_at([positions.get(q) for q in question_ids])
 
     def fitted(self, row: list[str], number: int) -> tuple[list[str], tuple[str, ...]]:
         """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
@@ -145,7 +142,7 @@ def _csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, fi
                 row, problems = layout.fitted(row, number)
             else:
                 problems = ()
-            if not any(cell.strip() for cell in row):
+            if not any(map(str.strip, row)):
                 continue  # a row with no content at all (a blank line, or only separators)
             if decoded.undecodable:
                 decoded.undecodable = False
@@ -166,14 +163,15 @@ def _header_hint(names: list[str], question_ids: set[str]) -> str:
     return ""
 
 
-def _cells_at(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    """A fast picker of the cells at `positions` (itemgetter returns a bare value for one position)."""
-    if not positions:
-        return lambda row: ()
-    if len(positions) == 1:
-        only = positions[0]
+def _cells_at(positions: Sequence[int | None]) -> Callable[[list[str]], tuple[str | None, ...]]:
+    """A fast picker of the cells at `positions` (None: no cell, the value None), as a tuple."""
+    present = [i for i in positions if i is not None]
+    if len(present) < len(positions):  # a question without a column: every row is an error, so speed does not matter
+        return lambda row: tuple(None if i is None else row[i] for i in positions)
+    if len(present) == 1:  # itemgetter returns a bare value for one position
+        only = present[0]
         return lambda row: (row[only],)
-    return operator.itemgetter(*positions)
+    return operator.itemgetter(*present) if present else lambda row: ()
 
 
 def _unreadable(source: Source, row: int, error: csv.Error | LineError) -> InputFileError:
@@ -223,6 +221,7 @@ class JsonlReader:
     def __init__(self, source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> None:
         self.source = source
         self.result_columns = result_columns
+        self.question_ids = question_ids
         self.dropped = set(question_ids) | set(result_columns)
         self.parser = StrictJson()
         self.notes = ReadNotes()
@@ -256,7 +255,8 @@ class JsonlReader:
         carried = {key: value for key, value in usable.items() if key not in self.dropped}
         if undecodable:
             return InputRow(number, carried, None, (f"row {number}: {NOT_UTF8}",))
-        return InputRow(number, carried, usable, tuple(message for _, message in problems), frozenset(unusable))
+        answers = tuple(map(usable.get, self.question_ids))
+        return InputRow(number, carried, answers, tuple(message for _, message in problems), frozenset(unusable))
 
 
 def _holds(pattern: re.Pattern[str], key: str, value: object) -> bool:
