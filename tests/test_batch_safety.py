@@ -125,6 +125,15 @@ def test_bom_with_jsonl_output_is_refused_in_one_line(runner: CliRunner, tmp_pat
     assert err == "roleadvisor: --bom is for CSV output (a byte order mark is not valid at the start of JSON Lines)\n"
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_rows_reach_a_stdout_of_another_encoding_as_utf8(tmp_path: Path, encoding: str) -> None:
+    rows = csv_with_names(tmp_path, "José", "Zoë ✓")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    completed = subprocess.run([sys.executable, "-m", "roleadvisor", "batch", str(rows)], capture_output=True, env=env, timeout=60, check=False)
+    assert (completed.returncode, completed.stderr) == (0, b"Scored 2 rows.\n")
+    assert [row["name"] for row in rows_of(completed.stdout.decode("utf-8"))] == ["José", "Zoë ✓"]
+
+
 # A terminal showing the output
 
 

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TextIO, cast
@@ -169,6 +170,7 @@ def output_stream(output: Path | None, bom: bool = False) -> Iterator[TextIO]:
     """stdout, or a temp file beside `output` renamed over it only when the whole run succeeds; with `bom`, the
     text starts with a byte order mark (spreadsheets then read it as UTF-8)."""
     if output is None:
+        _write_utf8_to_stdout()
         stdout = StdoutWriter()
         if bom:
             stdout.write("\ufeff")
@@ -179,6 +181,14 @@ def output_stream(output: Path | None, bom: bool = False) -> Iterator[TextIO]:
         if bom:
             stream.write("\ufeff")
         yield stream
+
+
+def _write_utf8_to_stdout() -> None:
+    """Rows reach stdout as UTF-8, as they reach a file, whatever the locale says (an ASCII stdout could not
+    take `José`); a replaced stdout (a test's, a notebook's) is left as it is."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+        reconfigure(encoding="utf-8")
 
 
 @contextlib.contextmanager
