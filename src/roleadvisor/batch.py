@@ -158,7 +158,7 @@ def run_batch(
     refuse_overwriting_input(input_name, output)
     scorer = scorer_for(pack)
     columns = result_columns(scorer)
-    question_ids = tuple(q.id for q in pack.questions)
+    question_ids = scorer.question_ids  # readers hand each row's answers over in this order (Scorer.score_values)
     terminal = output is None and sys.stdout.isatty()
     with opened(input_name) as source:
         read = read_csv if source.kind == "csv" else read_jsonl
