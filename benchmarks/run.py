@@ -12,8 +12,8 @@ Figures (whole processes, wall clock; A and B interleaved round by round, median
 - interactive: launch to the first quiz prompt drawn in a pseudo-terminal, against copier's launch to the first
   prompt of a one-question template; goal < 1x. And the plain quiz's first prompt (`quiz --plain`, no prompt
   library) against cookiecutter's first prompt of a one-variable template; goal <= 1x.
-- batch: `roleadvisor batch` on 100,000 CSV rows drawn uniformly from all valid answer sets, against a bare `csv`
-  read + write of the same file; goal <= 3x.
+- batch: `roleadvisor batch` on 100,000 CSV rows drawn uniformly from all valid answer sets (each multi-choice cell
+  in a random order, 1% of rows invalid), against a bare `csv` read + write of the same file; goal <= 2.5x.
 - memory: peak RSS of `roleadvisor batch` on 4x the rows against 1x; goal <= 1.25x (constant memory).
 - pack cache: `compare` on a first run (an empty cache folder each time, so the YAML is parsed and the entry
   written) against later runs (the entry read); for information. With --against REV, also `compare` from this

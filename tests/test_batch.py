@@ -533,7 +533,7 @@ def test_stdin_with_a_bom_is_read(runner: CliRunner) -> None:
     ("stdin", "message"),
     [
         (b"", "stdin: no header row"),
-        (b"\xff\xfe" + HEADER.encode() + b"\n", "stdin: row 1: not UTF-8 text"),
+        (b"\xe9" + HEADER.encode() + b"\n", "stdin: row 1: not UTF-8 text"),  # a Latin-1 letter
     ],
     ids=["empty", "bad-first-byte"],
 )
@@ -690,14 +690,14 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.csv", b"id;background;goal\n1;student;undecided\n", "the file seems semicolon-separated, but batch expects commas"),
         ("in.csv", b"id,Background,GOAL\n1,student,undecided\n", "question ids are lower-case (the header has Background, GOAL)"),
         ("in.csv", HEADER.encode() + b",r\xe9gion\n1,A\n", "row 1: not UTF-8 text (save the file as UTF-8"),
-        ("in.jsonl", "{}\n".encode("utf-16"), "row 1: not UTF-8 text"),
+        ("in.jsonl", "{}\n".encode("utf-16"), "row 1: UTF-16 text (save the file as UTF-8)"),
         ("in.csv", f'{HEADER}\n1,"A,{STUDENT}\n2,B,{STUDENT}\n'.encode(), 'row 2: a quote (") opened here is never closed'),
         ("in.csv", f'"id,{HEADER}\n1,A,{STUDENT}\n'.encode(), 'row 1: a quote (") opened here is never closed'),
         ("in.txt", f"{HEADER}\n".encode(), "cannot tell the format from the extension '.txt'"),
         ("answers", f"{HEADER}\n".encode(), "cannot tell the format from a name without an extension"),
         ("in.jsonl", b'{"a": \n', "row 1: not valid JSON"),
         ("in.json", b'[{"goal": "undecided"}]\n', "expected a JSON object, got a list"),
-        ("in.csv", HEADER.encode() + b'\n1,"A' + b"x" * 200_000 + b'"\n', "cannot read CSV"),
+        ("in.csv", HEADER.encode() + b'\n1,"A' + b"x" * 200_000 + b'"\n', "row 2: a cell longer than the CSV field limit (131,072 characters)"),
     ],
     ids=[
         "missing", "empty", "blank", "no-question-header", "semicolons", "upper-case", "header-not-utf8",

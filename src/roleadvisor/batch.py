@@ -10,20 +10,25 @@ the rows that gave them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from roleadvisor.batch_input import InputRow, kind_of_suffix, opened, read_csv, read_jsonl
-from roleadvisor.batch_output import CsvSink, JsonlSink, output_stream, progress_bar
-from roleadvisor.errors import InputFileError
+from roleadvisor.batch_output import CsvSink, JsonlSink, cell_text, output_stream, progress_display
+from roleadvisor.errors import InputFileError, UsageError
+from roleadvisor.files import refuse_overwriting_stdin
 from roleadvisor.pack import Pack
-from roleadvisor.scoring import RowScore, Scorer, scorer_for
+from roleadvisor.safe_text import printable
+from roleadvisor.scoring import Outcome, RowScore, Scorer, scorer_for
 
 # How many error row numbers the summary names.
 SUMMARY_ROWS = 5
-# Rows between progress bar updates.
-PROGRESS_EVERY = 2048
+# Rows between progress updates.
+PROGRESS_EVERY = 1024
+# Distinct outcomes whose result cells are kept (the scorer keeps at most as many outcomes).
+MAX_REMEMBERED_CELLS = 65_536
 # --output - means stdout, as INPUT - means stdin.
 STDOUT = Path("-")
 
@@ -55,7 +60,7 @@ class BatchSummary:
                 f"({which} {named}{more}; see the error column)"
             )
         if self.output is not None:
-            text += f"; wrote {self.output}"
+            text += f"; wrote {printable(self.output)}"
         return ". ".join([text, *self.notes]) + "."
 
 
@@ -68,35 +73,54 @@ def result_columns(scorer: Scorer) -> tuple[str, ...]:
 
 
 class RowResults:
-    """Input rows -> result cells, counting what the summary reports (rows with ignored answers)."""
+    """Input rows -> result cells as the sink writes them, counting what the summary reports: rows with errors
+    (and the first of their numbers), rows with ignored answers.
 
-    def __init__(self, scorer: Scorer, absent: Iterable[str]) -> None:
+    A good row's cells depend only on its outcome, and the scorer hands out the same Outcome object for the same
+    decision, so each distinct outcome's cells are made once and kept, keyed by the object's identity (the kept
+    entry holds the object, so its id cannot be reused).
+    """
+
+    def __init__(self, scorer: Scorer, absent: Iterable[str], prepared: Callable[[Sequence[object]], tuple[object, ...]]) -> None:
         self.scorer = scorer
         self.absent = set(absent)
+        self.prepared = prepared
         self.empty = (None,) * (len(result_columns(scorer)) - 1)
+        self.known: dict[int, tuple[Outcome, tuple[object, ...]]] = {}
         self.ignored_rows = 0
+        self.error_count = 0
+        self.first_error_rows: list[int] = []
 
-    def cells(self, row: InputRow) -> list[object]:
+    def cells(self, row: InputRow) -> tuple[object, ...]:
         if row.answers is None:
-            return [*self.empty, "; ".join(row.problems)]
-        scored = self.scorer.score_row(row.answers, f"row {row.number}")
-        if scored.ignored and scored.outcome is not None and not row.problems:
-            self.ignored_rows += 1
-        if scored.outcome is None or row.problems:
-            return [*self.empty, self._error(row, scored)]
+            return self._error(row, "; ".join(row.problems))
+        scored = self.scorer.score_values(row.answers, f"row {row.number}")
         outcome = scored.outcome
-        return [
-            self.scorer.role_ids[outcome.start],
-            self.scorer.role_ids[outcome.target],
-            outcome.confidence,
-            outcome.label,
-            outcome.course_id,
-            outcome.roadmap_id,
-            *outcome.totals,
-            None,
-        ]
+        if outcome is None or row.problems:
+            return self._error(row, self._problems(row, scored))
+        if scored.ignored:
+            self.ignored_rows += 1
+        known = self.known.get(id(outcome))
+        if known is None:
+            known = (outcome, self.prepared(self._values(outcome)))
+            if len(self.known) < MAX_REMEMBERED_CELLS:
+                self.known[id(outcome)] = known
+        return known[1]
 
-    def _error(self, row: InputRow, scored: RowScore) -> str:
+    def _values(self, outcome: Outcome) -> tuple[object, ...]:
+        role_ids = self.scorer.role_ids
+        return (
+            role_ids[outcome.start], role_ids[outcome.target], outcome.confidence, outcome.label,
+            outcome.course_id, outcome.roadmap_id, *outcome.totals, None,
+        )  # fmt: skip
+
+    def _error(self, row: InputRow, message: str) -> tuple[object, ...]:
+        self.error_count += 1
+        if len(self.first_error_rows) < SUMMARY_ROWS:
+            self.first_error_rows.append(row.number)
+        return self.prepared((*self.empty, message))
+
+    def _problems(self, row: InputRow, scored: RowScore) -> str:
         """Every problem of the row in one text, starting with its row number."""
         missing = [f"{q} (no '{q}' column)" if q in self.absent else q for q in scored.missing if q not in row.refused]
         messages = [*row.problems, *scored.problems]
@@ -118,10 +142,14 @@ def run_batch(
     output: Path | None = None,
     fmt: str | None = None,
     progress: bool = False,
+    raw_cells: bool = False,
+    bom: bool = False,
 ) -> BatchSummary:
     """Score every row of INPUT (a path, or - for stdin) to `output` (stdout if None or -) as `fmt`.
 
     Without `fmt`, the output format follows the output file's extension (.csv, .jsonl, ...), else the input's kind.
+    CSV cells that would start a spreadsheet formula get a leading ' unless `raw_cells`; `bom` starts CSV output
+    with a byte order mark. Output to a terminal shows data with control characters escaped.
     """
     if fmt not in (None, "csv", "jsonl"):
         raise ValueError(f"unknown batch output format {fmt!r} (expected csv or jsonl)")
@@ -130,47 +158,50 @@ def run_batch(
     refuse_overwriting_input(input_name, output)
     scorer = scorer_for(pack)
     columns = result_columns(scorer)
-    question_ids = tuple(q.id for q in pack.questions)
+    question_ids = scorer.question_ids  # readers hand each row's answers over in this order (Scorer.score_values)
+    terminal = output is None and sys.stdout.isatty()
     with opened(input_name) as source:
         read = read_csv if source.kind == "csv" else read_jsonl
         carried_names, absent, rows, read_notes = read(source, question_ids, columns)
-        results = RowResults(scorer, absent)
-        sink_type = CsvSink if output_kind(fmt, output, source.kind) == "csv" else JsonlSink
-        with output_stream(output) as stream, progress_bar(source.binary, source.size, progress) as update:
-            sink = sink_type(stream, carried_names, columns)
-            count, error_count, error_rows = _write_rows(rows, results, sink, update)
+        kind = output_kind(fmt, output, source.kind)
+        if bom and kind != "csv":
+            raise UsageError("--bom is for CSV output (a byte order mark is not valid at the start of JSON Lines)")
+        with output_stream(output, bom) as stream, progress_display(source.binary, source.size, progress) as update:
+            if kind == "csv":
+                sink: CsvSink | JsonlSink = CsvSink(stream, carried_names, columns, cell_text(not raw_cells, terminal))
+            else:
+                sink = JsonlSink(stream, carried_names, columns, ascii_only=terminal)
+            results = RowResults(scorer, absent, sink.prepared)
+            count = _write_rows(rows, results, sink, update)
     notes = (*sink.notes(), *_replaced_note(read_notes.replaced), *results.note())
-    return BatchSummary(count, error_count, tuple(error_rows), notes, output)
+    return BatchSummary(count, results.error_count, tuple(results.first_error_rows), notes, output)
 
 
-def _write_rows(
-    rows: Iterator[InputRow], results: RowResults, sink: CsvSink | JsonlSink, update: Callable[[], None]
-) -> tuple[int, int, list[int]]:
-    """Score and write every row: the row count, the error count and the first rows with errors."""
-    count, error_count, error_rows = 0, 0, list[int]()
-    for row in rows:
-        cells = results.cells(row)
-        sink.write(row.carried, cells)
-        count += 1
-        if cells[-1] is not None:
-            error_count += 1
-            if len(error_rows) < SUMMARY_ROWS:
-                error_rows.append(row.number)
+def _write_rows(rows: Iterator[InputRow], results: RowResults, sink: CsvSink | JsonlSink, update: Callable[[int], None]) -> int:
+    """Score and write every row; the row count."""
+    count = 0
+    write, cells = sink.write, results.cells
+    for count, row in enumerate(rows, start=1):
+        write(row.carried, cells(row))
         if not count % PROGRESS_EVERY:
-            update()
-    return count, error_count, error_rows
+            update(count)
+    update(count)
+    return count
 
 
 def refuse_overwriting_input(input_name: str, output: Path | None) -> None:
     """Refuse an output that is the input: the results would replace the answers they came from."""
-    if output is None or input_name == "-":
+    if input_name == "-":
+        refuse_overwriting_stdin(output)
+        return
+    if output is None:
         return
     try:
         same = os.path.samefile(input_name, output)
     except OSError:  # one of them does not exist, so writing the output cannot destroy the input
         same = False
     if same:
-        raise InputFileError(f"{input_name}: --output is the input file; write the results elsewhere")
+        raise InputFileError(f"{printable(input_name)}: --output is the input file; write the results elsewhere")
 
 
 def output_kind(fmt: str | None, output: Path | None, input_kind: str) -> str:

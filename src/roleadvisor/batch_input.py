@@ -11,6 +11,7 @@ a CSV quote never closed (the rest of the file would be one cell), a first JSONL
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import itertools
@@ -19,14 +20,16 @@ import math
 import operator
 import os
 import re
+import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from roleadvisor.errors import InputFileError
 from roleadvisor.files import open_input
+from roleadvisor.safe_text import printable
 
 CSV_SUFFIXES = (".csv",)
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -36,7 +39,8 @@ Carried = Any  # a sequence aligned with the carried column names (CSV input) or
 
 
 class InputRow(NamedTuple):
-    """One row as read: its number, its carried cells, its raw answers (question id -> value) and reading problems.
+    """One row as read: its number, its carried cells, its raw answers (one value per question, in the pack's
+    question order, None where the row has none) and reading problems.
 
     `answers` is None when the row cannot be read at all (its problems say why); `refused` names the fields whose
     values reading refused (their problems say why), so they are not also reported as unanswered.
@@ -44,7 +48,7 @@ class InputRow(NamedTuple):
 
     number: int
     carried: Carried
-    answers: Mapping[str, object] | None
+    answers: tuple[object, ...] | None
     problems: tuple[str, ...] = ()
     refused: frozenset[str] = frozenset()
 
@@ -90,12 +94,8 @@ class CsvLayout:
         self.carried_names = [header[i] for i in carried]
         self.replaced = dict.fromkeys(column for column in names if column in result_columns)
         self.carried_cells = _cells_at(carried)
-        self.question_columns = tuple(positions)
-        self.answer_cells = _cells_at(list(positions.values()))
         self.absent = tuple(q for q in question_ids if q not in positions)
-
-    def answers(self, row: list[str]) -> dict[str, object]:
-        return dict(zip(self.question_columns, self.answer_cells(row), strict=True))
+        self.answers = _cells_at([positions.get(q) for q in question_ids])
 
     def fitted(self, row: list[str], number: int) -> tuple[list[str], tuple[str, ...]]:
         """Pad a short row (spreadsheets drop trailing empty cells); flag a row with extra non-empty cells."""
@@ -111,8 +111,8 @@ def read_csv(source: Source, question_ids: tuple[str, ...], result_columns: tupl
     reader = csv.reader(source.lines)
     try:
         number, header = _header(reader, source.name)
-    except csv.Error as error:
-        raise _unreadable(source.name, reader.line_num + 1, error) from None
+    except (csv.Error, LineError) as error:
+        raise _unreadable(source, reader.line_num + 1, error) from None
     if source.decoded.ended:
         raise _unclosed_quote(source.name, number)
     if source.decoded.undecodable:
@@ -142,15 +142,15 @@ def _csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, fi
                 row, problems = layout.fitted(row, number)
             else:
                 problems = ()
-            if not any(cell.strip() for cell in row):
+            if not any(map(str.strip, row)):
                 continue  # a row with no content at all (a blank line, or only separators)
             if decoded.undecodable:
                 decoded.undecodable = False
                 yield InputRow(number, layout.carried_cells(_without_bad_bytes(row)), None, (f"row {number}: {NOT_UTF8}",))
                 continue
             yield InputRow(number, layout.carried_cells(row), layout.answers(row), problems)
-    except csv.Error as error:
-        raise _unreadable(source.name, number + 1, error) from None
+    except (csv.Error, LineError) as error:
+        raise _unreadable(source, number + 1, error) from None
 
 
 def _header_hint(names: list[str], question_ids: set[str]) -> str:
@@ -163,21 +163,30 @@ def _header_hint(names: list[str], question_ids: set[str]) -> str:
     return ""
 
 
-def _cells_at(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    """A fast picker of the cells at `positions` (itemgetter returns a bare value for one position)."""
-    if not positions:
-        return lambda row: ()
-    if len(positions) == 1:
-        only = positions[0]
+def _cells_at(positions: Sequence[int | None]) -> Callable[[list[str]], tuple[str | None, ...]]:
+    """A fast picker of the cells at `positions` (None: no cell, the value None), as a tuple."""
+    present = [i for i in positions if i is not None]
+    if len(present) < len(positions):  # a question without a column: every row is an error, so speed does not matter
+        return lambda row: tuple(None if i is None else row[i] for i in positions)
+    if len(present) == 1:  # itemgetter returns a bare value for one position
+        only = present[0]
         return lambda row: (row[only],)
-    return operator.itemgetter(*positions)
+    return operator.itemgetter(*present) if present else lambda row: ()
 
 
-def _unreadable(name: str, row: int, error: csv.Error) -> InputFileError:
-    # A quote never closed reads the rest of the file into one cell: in a long file, that cell outgrows the limit.
-    too_long = str(error).startswith("field larger than field limit")
-    hint = '; perhaps a quote (") opened here is never closed' if too_long else ""
-    return InputFileError(f"{name}: row {row}: cannot read CSV ({error}){hint}")
+def _unreadable(source: Source, row: int, error: csv.Error | LineError) -> InputFileError:
+    """The error for input the csv module (or DecodedLines) cannot read, with the likely cause."""
+    problem = f"cannot read CSV ({error})"
+    if isinstance(error, LineError):
+        problem = str(error)
+    elif str(error).startswith("new-line character seen in unquoted field"):
+        problem = CR_ONLY
+    elif str(error).startswith("field larger than field limit") and source.decoded.long_line:
+        problem = f"a cell longer than the CSV field limit ({LONG_LINE:,} characters); batch reads no longer cells"
+    elif str(error).startswith("field larger than field limit"):
+        # A quote never closed reads the rest of the file into one cell: in a long file, that cell outgrows the limit.
+        problem += '; perhaps a quote (") opened here is never closed'
+    return InputFileError(f"{source.name}: row {row}: {problem}")
 
 
 def _unclosed_quote(name: str, row: int) -> InputFileError:
@@ -202,39 +211,69 @@ def _without_bad_bytes(cells: list[str]) -> list[str]:
 
 def read_jsonl(source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> InputRows:
     """No fixed columns (each object carries its own), and the rows."""
-    notes = ReadNotes()
-    return InputRows(None, (), _jsonl_rows(source, question_ids, result_columns, notes), notes)
+    reader = JsonlReader(source, question_ids, result_columns)
+    return InputRows(None, (), reader.rows(), reader.notes)
 
 
-def _jsonl_rows(source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...], notes: ReadNotes) -> Iterator[InputRow]:
-    """The rows; result columns found in the objects are noted as replaced."""
-    dropped = set(question_ids) | set(result_columns)
-    parser = StrictJson()
-    first = True
-    for number, line in enumerate(source.lines, start=1):
-        if not line.strip():
-            continue
-        undecodable, source.decoded.undecodable = source.decoded.undecodable, False
-        record = _json_object(parser, line, number, source.name, first, undecodable)
-        first = False
+class JsonlReader:
+    """JSON Lines rows: one object per line, its refused values named, result fields found noted as replaced."""
+
+    def __init__(self, source: Source, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> None:
+        self.source = source
+        self.result_columns = result_columns
+        self.question_ids = question_ids
+        self.dropped = set(question_ids) | set(result_columns)
+        self.parser = StrictJson()
+        self.notes = ReadNotes()
+
+    def rows(self) -> Iterator[InputRow]:
+        number, first = 0, True
+        try:
+            for number, line in enumerate(self.source.lines, start=1):
+                if line.strip():
+                    yield self._row(line, number, first)
+                    first = False
+        except LineError as error:
+            raise InputFileError(f"{self.source.name}: row {number + 1}: {error}") from None
+
+    def _row(self, line: str, number: int, first: bool) -> InputRow:
+        """One line's row: its answers, the fields it carries, and the fields refused (problems name each)."""
+        decoded = self.source.decoded
+        undecodable, decoded.undecodable = decoded.undecodable, False
+        record = _json_object(self.parser, line, number, self.source.name, first, undecodable)
         if isinstance(record, str):
-            yield InputRow(number, {}, None, (record,))
-            continue
-        problems = parser.problems(record, number)
+            return InputRow(number, {}, None, (record,))
+        self.notes.replaced.update((key, None) for key in record if key in self.result_columns)
+        problems = self.parser.problems(record, number)
         unusable = {key for key, _ in problems}
         if undecodable:
-            unusable.update(key for key, value in record.items() if _holds_bad_bytes(key, value))
+            unusable.update(key for key, value in record.items() if _holds(_BAD_BYTES, key, value))
+        if "\\u" in line:  # only a JSON escape can put a lone surrogate in text decoded from UTF-8
+            problems += _lone_surrogates(record, unusable, number)
+            unusable.update(key for key, _ in problems)
         usable = {key: value for key, value in record.items() if key not in unusable} if unusable else record
-        carried = {key: value for key, value in usable.items() if key not in dropped}
-        notes.replaced.update((key, None) for key in record if key in result_columns)
+        carried = {key: value for key, value in usable.items() if key not in self.dropped}
         if undecodable:
-            yield InputRow(number, carried, None, (f"row {number}: {NOT_UTF8}",))
-            continue
-        yield InputRow(number, carried, usable, tuple(message for _, message in problems), frozenset(unusable))
+            return InputRow(number, carried, None, (f"row {number}: {NOT_UTF8}",))
+        answers = tuple(map(usable.get, self.question_ids))
+        return InputRow(number, carried, answers, tuple(message for _, message in problems), frozenset(unusable))
 
 
-def _holds_bad_bytes(key: str, value: object) -> bool:
-    return bool(_BAD_BYTES.search(key) or _BAD_BYTES.search(json.dumps(value, ensure_ascii=False)))
+def _holds(pattern: re.Pattern[str], key: str, value: object) -> bool:
+    return bool(pattern.search(key) or pattern.search(json.dumps(value, ensure_ascii=False)))
+
+
+# Half of a UTF-16 pair, alone: JSON may spell one (`"\\ud83d"`, an emoji cut in two), but it is no character.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogates(record: dict[str, object], unusable: set[str], number: int) -> list[tuple[str, str]]:
+    """A problem for each field (not already refused) whose key or value holds a lone surrogate."""
+    return [
+        (key, f"row {number}: {printable(key, quote=True)}: holds half of a character (a lone surrogate; an emoji cut in two?)")
+        for key, value in record.items()
+        if key not in unusable and _holds(_LONE_SURROGATE, key, value)
+    ]
 
 
 def _json_object(
@@ -256,6 +295,8 @@ def _json_object(
         problem = "not valid JSON (nesting too deep)"
     if undecodable:  # bytes that are not UTF-8 are the likelier cause
         problem = NOT_UTF8
+    if first and "\r" in line.rstrip("\r\n"):  # every line of an old Mac file read as one
+        raise InputFileError(f"{name}: row {number}: {CR_ONLY}")
     if first:
         expected = "" if undecodable else "; expected JSON Lines (one answers object per line)"
         raise InputFileError(f"{name}: row {number}: {problem}{expected}")
@@ -296,9 +337,9 @@ class StrictJson:
             if refusal is None:
                 continue
             if not refusal.duplicate_key:
-                message = f"'{key}': {refusal.reason}"
+                message = f"{printable(key, quote=True)}: {refusal.reason}"
             else:
-                message = refusal.reason if refusal is value else f"{refusal.reason} (in '{key}')"
+                message = refusal.reason if refusal is value else f"{refusal.reason} (in {printable(key, quote=True)})"
             problems.append((key, f"row {number}: {message}"))
         return problems
 
@@ -312,7 +353,7 @@ class StrictJson:
             seen: set[str] = set()
             for key, _ in pairs:
                 if key in seen:
-                    record[key] = self._refuse(f"duplicate key '{key}'", duplicate_key=True)
+                    record[key] = self._refuse(f"duplicate key {printable(key, quote=True)}", duplicate_key=True)
                 seen.add(key)
         return record
 
@@ -351,6 +392,17 @@ def _json_kind(value: object) -> str:
 
 # Opening the input
 
+# Lines longer than this (the csv module's limit on a cell) are checked before they are parsed; see DecodedLines.
+LONG_LINE = csv.field_size_limit()
+# Cells a row may have: Excel's column limit.
+MAX_CELLS = 16_384
+CR_ONLY = "lines end in a lone CR (an old Mac format); save the file with LF or CRLF line endings"
+
+
+class LineError(Exception):
+    """A line batch will not parse (the reader names its row)."""
+
+
 
 class DecodedLines:
     """A byte stream's lines as UTF-8 text with their line endings (the csv module wants them), read as asked for.
@@ -359,24 +411,43 @@ class DecodedLines:
     the reading: its bad bytes become lone surrogates (see _BAD_BYTES) and `undecodable` turns true, for the reader
     to make the row holding it an error and set it back. `ended` turns true once the last line has been read.
     Decoding line by line is as fast as a text wrapper.
+
+    A line longer than the csv module's field limit is looked at before anyone parses it: LineError when it holds
+    more commas than a row may have cells (the csv module would make a list of them all) or a CR that ends no line
+    (an old Mac file, read as one line); else `long_line` turns true, for the error of a cell over the limit.
+    UTF-16 text (a BOM that says so) is refused at once, naming `name`.
     """
 
-    def __init__(self, binary: Iterable[bytes]) -> None:
+    def __init__(self, binary: Iterable[bytes], name: str) -> None:
+        self.name = name
         self.undecodable = False
         self.ended = False
+        self.long_line = False
         self.lines = self._decoded(iter(binary))
 
     def _decoded(self, binary: Iterator[bytes]) -> Iterator[str]:
         for first in binary:
-            yield self._text(first).removeprefix("\ufeff")
+            if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                raise InputFileError(f"{self.name}: row 1: UTF-16 text (save the file as UTF-8)")
+            yield self._checked(self._text(first).removeprefix("\ufeff"))
             break
         for line in binary:
             try:
                 text = line.decode()
             except UnicodeDecodeError:
                 text = self._text(line)
-            yield text
+            yield text if len(text) <= LONG_LINE else self._checked(text)
         self.ended = True
+
+    def _checked(self, text: str) -> str:
+        if len(text) <= LONG_LINE:
+            return text
+        if 0 <= text.find("\r") < len(text) - 2:  # a CR before the line's end (a copy of 50 MB would be the cost of rstrip)
+            raise LineError(CR_ONLY)
+        if text.count(",") >= MAX_CELLS:
+            raise LineError(f"more than {MAX_CELLS:,} cells (commas) on one line; batch reads no wider rows")
+        self.long_line = True
+        return text
 
     def _text(self, line: bytes) -> str:
         try:
@@ -404,8 +475,8 @@ def kind_for(path: Path) -> str:
         return kind
     suffix = path.suffix.lower()
     known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
-    named = f"the extension {suffix!r}" if suffix else "a name without an extension"
-    raise InputFileError(f"{path}: cannot tell the format from {named} (expected {known}, or - for stdin)")
+    named = f"the extension {printable(suffix, quote=True)}" if suffix else "a name without an extension"
+    raise InputFileError(f"{printable(path)}: cannot tell the format from {named} (expected {known}, or - for stdin)")
 
 
 def kind_of_suffix(path: Path) -> str | None:
@@ -434,15 +505,26 @@ def opened(input_name: str) -> Iterator[Source]:
     if input_name == "-":
         binary = getattr(sys.stdin, "buffer", None)
         if binary is None:  # stdin replaced by a text stream: its text as bytes again
-            binary = (line.encode(errors="surrogateescape") for line in sys.stdin)
-        decoded = DecodedLines(binary)
-        kind, lines = sniffed(decoded.lines)
-        yield Source("stdin", kind, lines, decoded)
+            lines = (line.encode(errors="surrogateescape") for line in sys.stdin)
+            decoded = DecodedLines(lines, "stdin")
+            yield Source("stdin", *sniffed(decoded.lines), decoded)
+            return
+        decoded = DecodedLines(binary, "stdin")
+        yield Source("stdin", *sniffed(decoded.lines), decoded, binary, _file_size(binary))
         return
     path = Path(input_name)
     with open_input(path) as handle:
         kind = kind_for(path)
-        decoded = DecodedLines(handle)
-        yield Source(str(path), kind, decoded.lines, decoded, handle, os.fstat(handle.fileno()).st_size)
+        decoded = DecodedLines(handle, printable(path))
+        yield Source(printable(path), kind, decoded.lines, decoded, handle, _file_size(handle))
+
+
+def _file_size(binary: IO[bytes]) -> int | None:
+    """The size of a plain file (`< rows.csv` on stdin too), for the progress bar; None for a pipe or a terminal."""
+    try:
+        status = os.fstat(binary.fileno())
+    except (OSError, ValueError):  # no descriptor (a test's stand-in stream)
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 

@@ -427,6 +427,8 @@ def batch(
     input_file: Annotated[str, typer.Argument(metavar="INPUT", show_default=False, hidden=True)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write results to this file, whole or not at all (default, or -: stdout).", show_default=False)] = None,
     fmt: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help="Output format (default: the --output file's extension, else the input's kind).", show_default=False, **_one_of(BatchFormat, "--format"))] = None,
+    raw_cells: Annotated[bool, typer.Option("--raw-cells", help="Write CSV cells as they are: no leading ' before a cell a spreadsheet would run as a formula (=, +, -, @).")] = False,
+    bom: Annotated[bool, typer.Option("--bom", help="Start CSV output with a UTF-8 byte order mark, for Excel.")] = False,
     data: DataOption = None,
 ) -> None:
     """Score every row of an intake export: one result row per input row, in order.
@@ -440,12 +442,11 @@ def batch(
     """
     from roleadvisor.batch import run_batch
 
-    if input_file == "-" and output != STDIO:
-        refuse_overwriting_stdin(output)
-    if input_file == "-" and sys.stdin.isatty():
+    typing = input_file == "-" and sys.stdin.isatty()
+    if typing:
         typer.echo("Reading rows from the keyboard; end with Ctrl-D.", err=True)
-    show_progress = input_file != "-" and sys.stderr.isatty()
-    summary = run_batch(_pack(data), input_file, output=output, fmt=fmt, progress=show_progress)
+    show_progress = sys.stderr.isatty() and not typing
+    summary = run_batch(_pack(data), input_file, output=output, fmt=fmt, progress=show_progress, raw_cells=raw_cells, bom=bom)
     typer.echo(escaped(summary.message), err=True)
     raise typer.Exit(summary.exit_code)
 

@@ -575,3 +575,24 @@ def batch_progress(total_bytes: int) -> Any:
             yield lambda n: bar.advance(task, n)
 
     return shown()
+
+
+def batch_spinner() -> Any:
+    """A spinner with a row count on stderr for `batch` reading input of unknown size (stdin): a context manager
+    giving `show(rows)`. Removed when the run ends, as the bar is."""
+    import contextlib
+    from collections.abc import Callable, Iterator
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    @contextlib.contextmanager
+    def shown() -> Iterator[Callable[[int], None]]:
+        columns = (SpinnerColumn(), TextColumn("Scoring"), TextColumn("{task.completed:,} rows"))
+        stderr = Console(stderr=True)
+        # As for the bar: rows must reach stdout itself, never the live display.
+        with Progress(*columns, console=stderr, transient=True, redirect_stdout=False, redirect_stderr=False) as spinner:
+            task = spinner.add_task("Scoring", total=None)
+            yield lambda rows: spinner.update(task, completed=rows)
+
+    return shown()

@@ -17,7 +17,7 @@ No I/O, no printing.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
@@ -109,10 +109,14 @@ class Scorer:
         self.roadmap_rules = _compile_rules(pack.roadmap_rules)
         self.advice_rules = tuple((compile_condition(rule.when), rule) for rule in pack.advice_rules)
         self.scale = strength_scale(self)
+        self.question_ids = tuple(q.id for q in pack.questions)
         self._texts: dict[str, dict[str, ValidAnswer]] = {q.id: {} for q in pack.questions}
-        conditional = [c for c in self.questions if c.shown is not None or c.read_by_conditions]
-        self._conditional_plan = tuple((c.question.id, c.shown, self._texts[c.question.id]) for c in conditional)
-        self._free_plan = tuple((c.question.id, self._texts[c.question.id]) for c in self.questions if c not in conditional)
+        # The fast path's plans (see _score_known_texts), by position in question order.
+        conditional = [i for i, c in enumerate(self.questions) if c.shown is not None or c.read_by_conditions]
+        self._conditional_plan = tuple(
+            (i, self.question_ids[i], self.questions[i].shown, self._texts[self.question_ids[i]]) for i in conditional
+        )
+        self._free_plan = tuple((i, self._texts[q]) for i, q in enumerate(self.question_ids) if i not in conditional)
         self._rule_questions = tuple(dict.fromkeys(_questions_read_by_rules(pack)))
         self._outcomes: dict[tuple[object, ...], Outcome] = {}
 
@@ -168,9 +172,14 @@ class Scorer:
     def score_row(self, raw: Mapping[str, object], where: str) -> RowScore:
         """Score one row of raw answers (question id -> value, as `raw_answer` reads them); never raises for bad
         answers: each is named in `problems`. Answers to questions not shown are ignored."""
-        return self._score_known_texts(raw) or self._score_fully(raw, where)
+        return self._score_known_texts(tuple(map(raw.get, self.question_ids))) or self._score_fully(raw, where)
 
-    def _score_known_texts(self, raw: Mapping[str, object]) -> RowScore | None:
+    def score_values(self, values: Sequence[object], where: str) -> RowScore:
+        """score_row for a row given as its raw values in question order (`question_ids`; None where it has no
+        value), as a reader of fixed columns has them: no mapping to build for each row."""
+        return self._score_known_texts(values) or self._score_fully(dict(zip(self.question_ids, values, strict=True)), where)
+
+    def _score_known_texts(self, values: Sequence[object]) -> RowScore | None:
         """The fast path, for a row whose every shown answer is a text met before; None for any other row.
 
         Questions that conditions read or that have a `when` are walked in order; the rest (most of them)
@@ -180,8 +189,8 @@ class Scorer:
         points = [self.zero_points]
         ignored = False
         try:
-            for question_id, shown_when, remembered in self._conditional_plan:
-                value = raw.get(question_id)
+            for index, question_id, shown_when, remembered in self._conditional_plan:
+                value = values[index]
                 if shown_when is not None and not shown_when(read, None, None):
                     ignored = ignored or not _is_blank(value)
                     continue
@@ -190,12 +199,13 @@ class Scorer:
                     return None
                 read[question_id] = answer.choices
                 points.append(answer.points)
-            free = [remembered.get(raw.get(question_id)) for question_id, remembered in self._free_plan]  # type: ignore[call-overload]
+            for index, remembered in self._free_plan:
+                answer = remembered.get(values[index])  # type: ignore[call-overload]
+                if answer is None:
+                    return None
+                points.append(answer.points)
         except TypeError:
             return None
-        if None in free:
-            return None
-        points.extend(answer.points for answer in free)
         return RowScore(self.decide(read, _sum_points(points)), (), (), ignored)
 
     def _score_fully(self, raw: Mapping[str, object], where: str) -> RowScore:
