@@ -1,7 +1,12 @@
-"""Hypothesis strategies: valid answer sets of a pack, and hostile answers files and --answer flags."""
+"""Hypothesis strategies: valid answer sets of a pack, hostile answers files and --answer flags, and generated packs."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
 from hypothesis import strategies as st
 
 from roleadvisor.conditions import holds
@@ -73,3 +78,45 @@ def hostile_answer_flags(draw: st.DrawFn, pack: Pack) -> list[str]:
     part = st.one_of(st.sampled_from(words), hostile_texts(words))
     flag = st.one_of(st.builds(lambda question, choice: f"{question}={choice}", part, part), hostile_texts(words))
     return draw(st.lists(flag, max_size=4))
+
+
+# Generated packs: within the loader's limits and beyond them
+
+
+def pack_documents(
+    roles: int = 2, questions: int = 4, choices: int = 5, multi: int = 0, chain: int = 0, weighted: int = 3, seed: int = 0
+) -> dict[str, dict[str, object]]:
+    """The four files of a valid pack: `questions` one-choice questions of `choices` choices, `multi` multi-choice
+    questions of 20 choices (1 to 6 ticked), and a gate question whose `b` reveals `chain` questions of 10
+    choices. Each choice gives 1 to 5 points to `weighted` roles."""
+    rng = random.Random(seed)
+    role_ids = [f"r{i}" for i in range(roles)]
+
+    def question(question_id: str, count: int, **extra: object) -> dict[str, object]:
+        listed = [{"id": f"c{j}", "label": f"Choice {j}", "weights": weights()} for j in range(count)]
+        return {"id": question_id, "prompt": f"Question {question_id}?", "choices": listed, **extra}
+
+    def weights() -> dict[str, object]:
+        return {role: {"points": rng.randint(1, 5), "source": "card"} for role in rng.sample(role_ids, min(weighted, roles))}
+
+    listed = [question(f"q{i}", choices) for i in range(questions)]
+    listed += [question(f"m{i}", 20, kind="many", min=1, max=6) for i in range(multi)]
+    if chain:
+        listed.append({"id": "gate", "prompt": "Gate?", "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]})
+        listed += [question(f"v{i}", 10, when={"question": "gate", "in": ["b"]}) for i in range(chain)]
+    return {
+        "roles.yaml": {"roles": [{"id": r, "title": f"Role {r}", "definition": "d", "best_fit_when": "b"} for r in role_ids], "factors": []},
+        "guide.yaml": {
+            "quick_take": {"summary": "s", "main_takeaway": "m", "recommended_direction": "r"},
+            "cards": [{"id": "card", "title": "Card", "favours": role_ids[0], "bullets": ["x"]}],
+        },
+        "questions.yaml": {"questions": listed},
+        "courses.yaml": {"courses": [{"id": "course", "title": "Course", "for": "everyone"}], "next_course": [{"course": "course"}]},
+    }
+
+
+def write_pack_documents(folder: Path, documents: Mapping[str, object]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in documents.items():
+        (folder / name).write_text(yaml.safe_dump(data, sort_keys=False, default_flow_style=None), encoding="utf-8")
+    return folder
