@@ -88,7 +88,7 @@ def pack_documents(
 ) -> dict[str, dict[str, object]]:
     """The four files of a valid pack: `questions` one-choice questions of `choices` choices, `multi` multi-choice
     questions of 20 choices (1 to 6 ticked), and a gate question whose `b` reveals `chain` questions of 10
-    choices. Each choice gives 1 to 5 points to `weighted` roles."""
+    choices. Each choice gives 1 to 5 points to `weighted` roles (one of 16 weightings drawn at random)."""
     rng = random.Random(seed)
     role_ids = [f"r{i}" for i in range(roles)]
 
@@ -96,8 +96,15 @@ def pack_documents(
         listed = [{"id": f"c{j}", "label": f"Choice {j}", "weights": weights()} for j in range(count)]
         return {"id": question_id, "prompt": f"Question {question_id}?", "choices": listed, **extra}
 
-    def weights() -> dict[str, object]:
+    def weighting() -> dict[str, object]:
         return {role: {"points": rng.randint(1, 5), "source": "card"} for role in rng.sample(role_ids, min(weighted, roles))}
+
+    # A few weightings shared by every choice: YAML writes them once (an anchor) and refers to them (aliases), so
+    # a pack where every choice weights 50 roles still fits the loader's 1 MiB per file.
+    pool = [weighting() for _ in range(16)]
+
+    def weights() -> dict[str, object]:
+        return rng.choice(pool)
 
     listed = [question(f"q{i}", choices) for i in range(questions)]
     listed += [question(f"m{i}", 20, kind="many", min=1, max=6) for i in range(multi)]
@@ -115,8 +122,12 @@ def pack_documents(
     }
 
 
-def write_pack_documents(folder: Path, documents: Mapping[str, object]) -> Path:
+def write_pack_documents(folder: Path, documents: Mapping[str, object], pad_to: int = 0) -> Path:
+    """The documents as YAML files in `folder`; each padded with a comment to `pad_to` bytes, since a file may
+    hold no more items (aliases expanded) than it has characters."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in documents.items():
-        (folder / name).write_text(yaml.safe_dump(data, sort_keys=False, default_flow_style=None), encoding="utf-8")
+        text = yaml.safe_dump(data, sort_keys=False, default_flow_style=None)
+        padding = pad_to - len(text) - 3
+        (folder / name).write_text(text + (f"#{'x' * padding}\n" if padding > 0 else ""), encoding="utf-8")
     return folder
