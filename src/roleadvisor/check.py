@@ -45,9 +45,9 @@ MAX_REMEMBERED_CELLS = 3_000_000
 # accepts (benchmarks/run.py --only scaling); when one cuts a part short, the report says what it cut.
 MAX_WORK = {
     "answer space": 3_000_000,  # the fixed questions' answers and the branches they make
-    "exact count": 10_000_000,  # counting every answer set; past this, a sample instead
-    "sample": 5_000_000,  # drawing the sample; past this, a smaller sample
-    "moves": 5_000_000,  # which answers one change moves; past this, estimated from fewer answer sets
+    "exact count": 12_000_000,  # counting every answer set; past this, a sample instead
+    "sample": 10_000_000,  # drawing the sample; past this, a smaller sample
+    "moves": 10_000_000,  # which answers one change moves; past this, estimated from fewer answer sets
     "reachability": 3_000_000,  # which roles, courses and roadmaps the weights allow; past this, not ruled out
 }
 
@@ -332,7 +332,7 @@ class _Space:
         self.roles = len(pack.roles)
         self.zero: Scores = (0,) * (self.roles - 1)
         # The work of one step on a score (a sum, a verdict): its numbers, plus what any step costs.
-        self.step = self.roles + 8
+        self.step = self.roles + 24
         self.tie_rank = {role: place for place, role in enumerate(self.scorer.tie_order)}
         self.work = _Work(work_share)
         # Per question and choice: the points it gives each role after the first, minus those it gives the first.
