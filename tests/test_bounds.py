@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import roleadvisor.check as check
+from packs import pack_documents, write_pack_documents
 from roleadvisor import loader
 from roleadvisor.check import check_pack
 from roleadvisor.check_views import render_check
@@ -24,7 +25,7 @@ from roleadvisor.engine import alternative_answers, missing_questions, score_ans
 from roleadvisor.errors import PackError
 from roleadvisor.loader import load_pack
 from roleadvisor.pack import Pack
-from strategies import answer_sets, pack_documents, write_pack_documents
+from strategies import answer_sets
 
 Documents = dict[str, dict[str, Any]]
 
