@@ -45,9 +45,9 @@ MAX_REMEMBERED_CELLS = 3_000_000
 # accepts (benchmarks/run.py --only scaling); when one cuts a part short, the report says what it cut.
 MAX_WORK = {
     "answer space": 3_000_000,  # the fixed questions' answers and the branches they make
-    "exact count": 12_000_000,  # counting every answer set; past this, a sample instead
-    "sample": 10_000_000,  # drawing the sample; past this, a smaller sample
-    "moves": 10_000_000,  # which answers one change moves; past this, estimated from fewer answer sets
+    "exact count": 8_000_000,  # counting every answer set; past this, a sample instead
+    "sample": 8_000_000,  # drawing the sample; past this, a smaller sample
+    "moves": 8_000_000,  # which answers one change moves; past this, estimated from fewer answer sets
     "reachability": 3_000_000,  # which roles, courses and roadmaps the weights allow; past this, not ruled out
 }
 
