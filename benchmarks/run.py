@@ -18,8 +18,9 @@ Figures (whole processes, wall clock; A and B interleaved round by round, median
 - scaling (`--only scaling`): generated packs of 2 to 50 roles, 8 to 60 questions, 1 to 8 multi-choice questions
   of 20 choices (1 to 6 ticked), and a gate revealing a chain of 2 to 10 questions of 10 choices: time and peak
   memory of `quiz --no-input`, `batch` on 1,000 rows and `check`, with the growth exponent between sizes (of the
-  time beyond start-up, `roleadvisor --version`); goals: quiz and batch at most linear in roles and questions
-  (exponent <= 1.2, for noise), `check` never above 10 s or 500 MB. Not run unless asked for (a few minutes).
+  command's own time, measured again in a process that has started, since start-up dwarfs it); goals: quiz and
+  batch at most linear in roles and questions (exponent <= 1.2, for noise), `check` never above 10 s or 500 MB.
+  Not run unless asked for (a few minutes).
 - pack cache: `compare` on a first run (an empty cache folder each time, so the YAML is parsed and the entry
   written) against later runs (the entry read); for information. With --against REV, also `compare` from this
   tree against the same command from REV's src/ and data/ (git archive), both run as `python -c ...main()`.
@@ -46,7 +47,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 FLOOR_SCRIPT = '''\
@@ -538,8 +539,9 @@ def generated_pack(folder: Path, series: Series, size: int) -> tuple[Path, Path,
 
 @dataclass(frozen=True)
 class Measured:
-    seconds: float
+    seconds: float  # the whole process
     peak_mib: float
+    work: float = 0.0  # seconds of the command itself, run again in a process that has started (see IN_PROCESS)
 
 
 def measure(argv: list[str], rounds: int, allowed: tuple[int, ...] = (0,)) -> Measured:
@@ -547,40 +549,74 @@ def measure(argv: list[str], rounds: int, allowed: tuple[int, ...] = (0,)) -> Me
     return Measured(statistics.median(run.seconds for run in runs), max(run.peak_rss_kib for run in runs) / 1024)
 
 
-def growth(before: tuple[int, float], after: tuple[int, float], floor: float) -> float:
-    """The exponent k in time ~ size^k between two sizes, of the time beyond start-up."""
+# The command's own time, without start-up: run once to import everything and fill the pack cache, then timed
+# (median of `repeat`). Each run loads the pack afresh, as a new process would; only imports are saved.
+IN_PROCESS = """\
+import contextlib, io, statistics, sys, time
+from roleadvisor.cli import app
+
+repeat, args = int(sys.argv[1]), sys.argv[2:]
+
+
+def once():
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            app(args, standalone_mode=False)
+        except SystemExit:
+            pass
+
+
+once()
+times = []
+for _ in range(repeat):
+    started = time.perf_counter()
+    once()
+    times.append(time.perf_counter() - started)
+print(statistics.median(times))
+"""
+
+
+def command_seconds(args: list[str], repeat: int) -> float:
+    completed = subprocess.run([sys.executable, "-c", IN_PROCESS, str(repeat), *args], capture_output=True, text=True, env=CHILD_ENV, check=True)
+    return float(completed.stdout.strip().splitlines()[-1])
+
+
+def growth(before: tuple[int, float], after: tuple[int, float]) -> float:
+    """The exponent k in time ~ size^k between two sizes."""
     (size_a, seconds_a), (size_b, seconds_b) = before, after
-    return math.log(max(seconds_b - floor, 0.005) / max(seconds_a - floor, 0.005)) / math.log(size_b / size_a)
+    return math.log(seconds_b / seconds_a) / math.log(size_b / size_a)
 
 
 def scaling(settings: Settings, workdir: Path) -> list[Figure]:
     rounds = 1 if settings is QUICK else 3
-    floor = measure(roleadvisor("--version"), rounds + 2).seconds
-    print(f"  start-up floor (roleadvisor --version): {floor:.3f} s; exponents are of the time beyond it")
+    print("  s: the whole process (median); ms: the command itself, after start-up (median of in-process runs);")
+    print("  k: the growth exponent of ms from the size before (time ~ size^k)")
     figures: list[Figure] = []
     for series in SCALING:
         print(f"  {series.name}:")
-        print(f"    {series.grows:>9}  {'quiz s':>7} {'MiB':>5} {'k':>5}  {'batch s':>7} {'MiB':>5} {'k':>5}  {'check s':>7} {'MiB':>5}  check method")
+        print(f"    {series.grows:>9}  {'quiz s':>7} {'ms':>6} {'MiB':>4} {'k':>5}  {'batch s':>7} {'ms':>6} {'MiB':>4} {'k':>5}  {'check s':>7} {'MiB':>5}  check method")
         previous: dict[str, tuple[int, float]] = {}
         first: dict[str, tuple[int, float]] = {}
         for size in series.sizes:
             folder = workdir / "scaling" / f"{series.grows}-{size}"
             pack, answers_file, rows = generated_pack(folder, series, size)
             data = ["--data", str(pack)]
-            runs = {
-                "quiz": measure(roleadvisor("quiz", "--no-input", *data, "--answers-file", str(answers_file), "--format", "json"), rounds),
-                "batch": measure(roleadvisor("batch", *data, str(rows), "--output", str(folder / "scored.csv")), rounds),
-                "check": measure(roleadvisor("check", *data, "--format", "json"), 1, allowed=(0, 1)),
+            commands = {
+                "quiz": ["quiz", "--no-input", *data, "--answers-file", str(answers_file), "--format", "json"],
+                "batch": ["batch", *data, str(rows), "--output", str(folder / "scored.csv")],
             }
-            exponents = {name: growth(previous[name], (size, runs[name].seconds), floor) if name in previous else None for name in ("quiz", "batch")}
+            runs = {name: measure(roleadvisor(*args), rounds) for name, args in commands.items()}
+            runs = {name: replace(run, work=command_seconds(commands[name], 3 * rounds)) for name, run in runs.items()}
+            runs["check"] = measure(roleadvisor("check", *data, "--format", "json"), 1, allowed=(0, 1))
+            exponents = {name: growth(previous[name], (size, runs[name].work)) if name in previous else None for name in commands}
             method = check_method(pack)
-            cells = [f"{runs[n].seconds:7.3f} {runs[n].peak_mib:5.0f} {_exponent(exponents[n])}" for n in ("quiz", "batch")]
+            cells = [f"{runs[n].seconds:7.3f} {runs[n].work * 1000:6.1f} {runs[n].peak_mib:4.0f} {_exponent(exponents[n])}" for n in commands]
             print(f"    {size:>9}  {'  '.join(cells)}  {runs['check'].seconds:7.3f} {runs['check'].peak_mib:5.0f}  {method}", flush=True)
-            previous = {name: (size, runs[name].seconds) for name in ("quiz", "batch")}
+            previous = {name: (size, runs[name].work) for name in commands}
             first = first or previous
             figures += _check_figures(series, size, runs)
         if series.linear_goal:
-            figures += [_growth_figure(series, name, first[name], previous[name], floor) for name in ("quiz", "batch")]
+            figures += [_growth_figure(series, name, first[name], previous[name]) for name in ("quiz", "batch")]
     return figures
 
 
@@ -605,9 +641,9 @@ def _check_figures(series: Series, size: int, runs: dict[str, Measured]) -> list
     ]
 
 
-def _growth_figure(series: Series, name: str, smallest: tuple[int, float], largest: tuple[int, float], floor: float) -> Figure:
+def _growth_figure(series: Series, name: str, smallest: tuple[int, float], largest: tuple[int, float]) -> Figure:
     """The growth exponent from the smallest size to the largest (steadier than between neighbours), against 1.2."""
-    exponent = max(growth(smallest, largest, floor), 0.0)
+    exponent = max(growth(smallest, largest), 0.0)
     what = f"{name}, growth exponent, {series.grows} {smallest[0]} -> {largest[0]} / {LINEAR_EXPONENT}"
     return Figure("scaling", what, exponent, LINEAR_EXPONENT, 1.0, unit="k")
 

@@ -12,10 +12,17 @@ import yaml
 
 
 def pack_documents(
-    roles: int = 2, questions: int = 4, choices: int = 5, multi: int = 0, chain: int = 0, weighted: int = 3, seed: int = 0
+    roles: int = 2,
+    questions: int = 4,
+    choices: int = 5,
+    multi: int = 0,
+    chain: int = 0,
+    weighted: int = 3,
+    seed: int = 0,
+    ticked: int = 6,
 ) -> dict[str, dict[str, object]]:
-    """The four files of a valid pack: `questions` one-choice questions of `choices` choices, `multi` multi-choice
-    questions of 20 choices (1 to 6 ticked), and a gate question whose `b` reveals `chain` questions of 10
+    """The four files of a pack: `questions` one-choice questions of `choices` choices, `multi` multi-choice
+    questions of 20 choices (1 to `ticked` ticked), and a gate question whose `b` reveals `chain` questions of 10
     choices. Each choice gives 1 to 5 points to `weighted` roles (one of 16 weightings drawn at random)."""
     rng = random.Random(seed)
     role_ids = [f"r{i}" for i in range(roles)]
@@ -35,7 +42,7 @@ def pack_documents(
         return rng.choice(pool)
 
     listed = [question(f"q{i}", choices) for i in range(questions)]
-    listed += [question(f"m{i}", 20, kind="many", min=1, max=6) for i in range(multi)]
+    listed += [question(f"m{i}", 20, kind="many", min=1, max=ticked) for i in range(multi)]
     if chain:
         listed.append({"id": "gate", "prompt": "Gate?", "choices": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]})
         listed += [question(f"v{i}", 10, when={"question": "gate", "in": ["b"]}) for i in range(chain)]
@@ -65,8 +72,7 @@ def random_answers(documents: Mapping[str, Any], rng: random.Random) -> dict[str
     """A complete valid answer set for a pack made by pack_documents: the gate's `b` answers the revealed chain."""
     answers: dict[str, list[str]] = {}
     for question in documents["questions.yaml"]["questions"]:
-        when = question.get("when")
-        if when is not None and when["in"][0] not in answers.get(when["question"], []):
+        if "when" in question and answers.get("gate") != ["b"]:  # however it is written, the chain's `when` is gate=b
             continue
         ids = [choice["id"] for choice in question["choices"]]
         count = rng.randint(question["min"], question["max"]) if question.get("kind") == "many" else 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import random
 import tempfile
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,19 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import roleadvisor.check as check
-from packs import pack_documents, write_pack_documents
+from packs import pack_documents, random_answers, write_pack_documents
 from roleadvisor import loader
 from roleadvisor.check import check_pack
 from roleadvisor.check_views import render_check
+from roleadvisor.cli import app
 from roleadvisor.engine import alternative_answers, missing_questions, score_answers
 from roleadvisor.errors import PackError
 from roleadvisor.loader import load_pack
 from roleadvisor.pack import Pack
-from strategies import answer_sets
+from strategies import answer_sets, hostile_packs
 
 Documents = dict[str, dict[str, Any]]
 
@@ -255,3 +258,29 @@ def test_each_plain_what_if_is_found_exactly_when_the_change_changes_the_advice(
                 continue  # a change that reveals questions: its answers are assumed, within limits
             after = score_answers(pack, changed, with_what_if=False).recommendation
             assert ((question.id, alternative) in found) == ((after.role, after.target) != before)
+
+
+# Hostile packs: within the limits, loaded, scored and checked in bounded time; past them, refused in one line
+
+
+@settings(max_examples=15, deadline=timedelta(seconds=40), suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile=hostile_packs(), seed=st.integers(0, 9))
+def test_a_hostile_pack_is_scored_and_checked_or_refused_in_one_line(hostile: tuple[dict[str, dict[str, object]], int, bool], seed: int) -> None:
+    documents, pad_to, past_a_limit = hostile
+    with tempfile.TemporaryDirectory() as folder:
+        write_pack_documents(Path(folder), documents, pad_to)
+        try:
+            pack = load_pack(folder)
+        except PackError as error:
+            refused = CliRunner().invoke(app, ["check", "--data", folder])
+            assert (refused.exit_code, refused.stderr.strip()) == (2, f"roleadvisor: {error}")
+            # Past a limit, the limit is named; within them, only a file's size can refuse a pack this generator makes.
+            assert "over the limit of" in str(error) if past_a_limit else ("too large" in str(error) or "too many items" in str(error))
+            event("refused")
+            return
+        assert not past_a_limit
+        event("loaded")
+        result = score_answers(pack, random_answers(documents, random.Random(seed)))
+        assert result.recommendation.role in pack.role_ids
+        checked = check_pack(Path(folder), sample_size=2_000).pack
+        assert checked.outcomes is not None and checked.outcomes.counted > 0
