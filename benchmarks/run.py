@@ -497,8 +497,8 @@ class Series:
 
 
 SCALING = (
-    Series("roles (8 questions, every choice weights every role)", "roles", (2, 5, 10, 20, 50), {"questions": 8}, True),
-    Series("questions (5 roles, every choice weights every role)", "questions", (8, 16, 24, 40, 60), {"roles": 5}, True),
+    Series("roles (60 questions of 10 choices, each choice weighting every role)", "roles", (2, 5, 10, 20, 50), {"questions": 60, "choices": 10}, True),
+    Series("questions (50 roles, 10 choices, each choice weighting every role)", "questions", (8, 16, 24, 40, 60), {"roles": 50, "choices": 10}, True),
     Series("multi-choice questions of 20 choices, 1 to 6 ticked (2 roles, 4 questions)", "multi", (1, 2, 4, 8), {"roles": 2, "questions": 4}, False),
     Series("a gate revealing a chain of questions of 10 choices (2 roles, 8 questions)", "chain", (2, 5, 10), {"roles": 2, "questions": 8}, False),
 )

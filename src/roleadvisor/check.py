@@ -346,14 +346,15 @@ class _Space:
         self.branches = self._branches()
         self.answer_sets = sum(branch.size for branch in self.branches)
         self.lowest_label = pack.confidence_labels[-1].label
-        self._verdicts: _Memo[tuple[int, Scores], _Verdict] = _Memo(MAX_REMEMBERED_CELLS, 2 * self.roles)
-        self._options: _Memo[str, Counts] = _Memo(MAX_REMEMBERED_CELLS, 1)
-        self._distributions: _Memo[frozenset[tuple[str, int]], Counts] = _Memo(MAX_REMEMBERED_CELLS, 1)
+        # An entry's size in cells: its numbers, plus about 30 for the objects that hold them.
+        self._verdicts: _Memo[tuple[int, Scores], _Verdict] = _Memo(MAX_REMEMBERED_CELLS, 2 * self.roles + 30)
+        self._options: dict[str, Counts] = {}  # with _distributions, bounded by _remember_scores
+        self._distributions: dict[frozenset[tuple[str, int]], Counts] = {}
         self._remembered_scores = 0  # cells held by _options and _distributions together
-        self._changes: _Memo[tuple[int, str], _Change] = _Memo(MAX_REMEMBERED_CELLS, self.roles * 4)
+        self._changes: _Memo[tuple[int, str], _Change] = _Memo(MAX_REMEMBERED_CELLS, self.roles * 4 + 30)
         self._neighbourhoods: dict[str, dict[tuple[object, ...], list[_Branch]]] = {}  # one per fixed question
         self._swayed: dict[str, set[str]] = {}  # one per fixed question
-        self._moved: _Memo[tuple[object, ...], bool] = _Memo(MAX_REMEMBERED_CELLS, self.roles * 4)
+        self._moved: _Memo[tuple[object, ...], bool] = _Memo(MAX_REMEMBERED_CELLS, self.roles * 4 + 30)
 
     def question(self, question_id: str) -> Question:
         question = self.pack.question(question_id)
@@ -415,9 +416,9 @@ class _Space:
             self._remember_scores(self._options, question_id, known)
         return known
 
-    def _remember_scores(self, memo: _Memo[_Key, Counts], key: _Key, counts: Counts) -> None:
+    def _remember_scores(self, memo: dict[_Key, Counts], key: _Key, counts: Counts) -> None:
         """Keep a distribution for reuse while the memos hold fewer than MAX_REMEMBERED_CELLS numbers."""
-        cells = len(counts) * self.roles
+        cells = len(counts) * (self.roles + 30)
         if self._remembered_scores + cells <= MAX_REMEMBERED_CELLS:
             self._remembered_scores += cells
             memo[key] = counts
