@@ -675,9 +675,8 @@ def main(argv: list[str] | None = None) -> int:
             "pack_cache": lambda settings, workdir: pack_cache(settings, workdir, options.against),
             "scaling": scaling,
         }
-        for name, section in sections.items():
-            if (options.only and name not in options.only) or (name == "scaling" and not options.only):
-                continue
+        for name in options.only or [name for name in sections if name != "scaling"]:  # scaling only when named
+            section = sections[name]
             print(f"{name}:")
             found = section(settings, workdir)
             for figure in found:

@@ -301,6 +301,10 @@ def _add(a: Scores, b: Scores) -> Scores:
     return tuple(map(operator.add, a, b))
 
 
+def _sub(a: Scores, b: Scores) -> Scores:
+    return tuple(map(operator.sub, a, b))
+
+
 def _total(scores: Iterable[Scores], zero: Scores) -> Scores:
     result = zero
     for item in scores:
@@ -654,11 +658,12 @@ def _count_sample(space: _Space, sample_size: int, seed: int) -> _Tally:
             work.part = "sample"
             work.spend(space.step * 2 * len(branch.shown))
             drawn = {q: _draw_scores(space, rng, branch, q) for q in branch.shown}
-            tally.add(space, index, _total(drawn.values(), space.zero), 1)
+            total = _total(drawn.values(), space.zero)
+            tally.add(space, index, total, 1)
         except _TooLarge:
             work.note(f"the sample stopped at {tally.counted:,} of the {sample_size:,} answer sets asked for")
             break
-        measured += _count_sample_moves(space, tally, index, drawn)
+        measured += _count_sample_moves(space, tally, index, drawn, total)
     _estimate_moves(tally, measured, work)
     _winners_by_weights(space, tally)
     return tally
@@ -693,7 +698,7 @@ def _draw_scores(space: _Space, rng: random.Random, branch: _Branch, question_id
     return space.option_scores(question_id, draw_answer(rng, space.question(question_id)))
 
 
-def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores]) -> int:
+def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores], total: Scores) -> int:
     """Add the moves of one sampled answer set to the tally: 1 if measured, 0 once the work limit is reached."""
     if space.work.exhausted("moves"):
         return 0
@@ -702,7 +707,8 @@ def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[st
     for question_id in drawn:
         try:
             members = space.change(index, question_id).members
-            moved[question_id] = space.moves(index, question_id, tuple(_total((drawn[q] for q in group), space.zero) for group in members))
+            space.work.spend(space.step * (3 + len(members) + sum(map(len, members)) - max(map(len, members), default=0)))
+            moved[question_id] = space.moves(index, question_id, _group_sums(space, members, drawn, _sub(total, drawn[question_id])))
         except _TooLarge:
             if space.work.exhausted("moves"):
                 return 0  # this answer set's moves are left out whole, so the shares stay unbiased
@@ -710,6 +716,17 @@ def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[st
     for question_id, moves in moved.items():
         tally.moves[question_id] += moves
     return 1
+
+
+def _group_sums(space: _Space, members: tuple[tuple[str, ...], ...], drawn: dict[str, Scores], rest: Scores) -> tuple[Scores, ...]:
+    """Each group's sum of drawn scores, given `rest`, the sum over all groups: the largest group by subtraction,
+    so that a sampled answer set costs time in questions, not questions squared."""
+    if not members:
+        return ()
+    largest = max(range(len(members)), key=lambda i: len(members[i]))
+    sums = [_total((drawn[q] for q in group), space.zero) for i, group in enumerate(members) if i != largest]
+    sums.insert(largest, _sub(rest, _total(sums, space.zero)))
+    return tuple(sums)
 
 
 def draw_answer(rng: random.Random, question: Question) -> tuple[str, ...]:
@@ -731,7 +748,7 @@ def _branch_margin_bound(space: _Space, branch: _Branch, role: int, other: int) 
     total = 0
     for question_id in branch.shown:
         fixed = branch.classes.get(question_id)
-        space.work.spend(len(space.scorer.vectors[question_id]) if fixed is None else len(fixed.counts))
+        space.work.spend(2 * (len(space.scorer.vectors[question_id]) if fixed is None else len(fixed.counts)))
         if fixed is None:
             total += best_gain(space.question(question_id), space.scorer.vectors[question_id], role, other)
         else:

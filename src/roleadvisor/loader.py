@@ -512,14 +512,7 @@ class _PackBuilder:
         if not choices:
             f.problem(f"{path}.choices", "a question needs at least one choice")
         multiple = kind == "many"
-        low = f.integer(m.get("min", 1), f"{path}.min")
-        high = f.integer(m.get("max", len(choices) if multiple else 1), f"{path}.max")
-        if not multiple and ("min" in m or "max" in m):
-            f.problem(path, "min and max apply only to kind: many")
-        if low < 1 or low > high or high > len(choices):
-            f.problem(path, f"choice limits cannot be met: min {low}, max {high}, {len(choices)} choices")
-        elif multiple and (count := answer_count(len(choices), low, high)) > MAX_ANSWERS:
-            raise f.fail(path, f"{count:,} valid answers (min {low}, max {high} of {len(choices)} choices), over the limit of {MAX_ANSWERS:,}: lower max")
+        low, high = self._choice_limits(f, m, path, multiple, len(choices))
         when = self._when(f, m["when"], f"{path}.when", earlier, None, allow_recommended=False) if "when" in m else None
         return Question(
             id=f.identifier(m["id"], f"{path}.id"),
@@ -532,6 +525,18 @@ class _PackBuilder:
             choices=tuple(choices),
             fact=asks == "fact",
         )
+
+    def _choice_limits(self, f: _File, m: dict[str, Any], path: str, multiple: bool, count: int) -> tuple[int, int]:
+        """A question's min and max choices: ones that can be met, and at most MAX_ANSWERS valid answers."""
+        low = f.integer(m.get("min", 1), f"{path}.min")
+        high = f.integer(m.get("max", count if multiple else 1), f"{path}.max")
+        if not multiple and ("min" in m or "max" in m):
+            f.problem(path, "min and max apply only to kind: many")
+        if low < 1 or low > high or high > count:
+            f.problem(path, f"choice limits cannot be met: min {low}, max {high}, {count} choices")
+        elif multiple and (answers := answer_count(count, low, high)) > MAX_ANSWERS:
+            raise f.fail(path, f"{answers:,} valid answers (min {low}, max {high} of {count} choices), over the limit of {MAX_ANSWERS:,}: lower max")
+        return low, high
 
     def _when(self, f: _File, raw: object, path: str, questions: list[Question], role_ids: list[str] | None, allow_recommended: bool) -> Condition:
         """A whole `when`, within the limits on its size and nesting (every row and what-if evaluates it)."""
