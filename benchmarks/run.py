@@ -15,6 +15,12 @@ Figures (whole processes, wall clock; A and B interleaved round by round, median
 - batch: `roleadvisor batch` on 100,000 CSV rows drawn uniformly from all valid answer sets (each multi-choice cell
   in a random order, 1% of rows invalid), against a bare `csv` read + write of the same file; goal <= 2.5x.
 - memory: peak RSS of `roleadvisor batch` on 4x the rows against 1x; goal <= 1.25x (constant memory).
+- scaling (`--only scaling`): generated packs of 2 to 50 roles, 8 to 60 questions, 1 to 8 multi-choice questions
+  of 20 choices (1 to 6 ticked), and a gate revealing a chain of 2 to 10 questions of 10 choices: time and peak
+  memory of `quiz --no-input`, `batch` on 1,000 rows and `check`, with the growth exponent between sizes (of the
+  command's own time, measured again in a process that has started, since start-up dwarfs it); goals: quiz and
+  batch at most linear in roles and questions (exponent <= 1.2, for noise), `check` never above 10 s or 500 MB.
+  Not run unless asked for (a few minutes).
 - pack cache: `compare` on a first run (an empty cache folder each time, so the YAML is parsed and the entry
   written) against later runs (the entry read); for information. With --against REV, also `compare` from this
   tree against the same command from REV's src/ and data/ (git archive), both run as `python -c ...main()`.
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import os
 import platform
@@ -40,7 +47,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 FLOOR_SCRIPT = '''\
@@ -200,6 +207,8 @@ class Figure:
     def line(self) -> str:
         if self.unit == "s":
             values = f"{self.a:.3f} s / {self.b:.3f} s"
+        elif self.unit == "k":  # a growth exponent
+            values = f"k = {self.a:.2f} / {self.b:.2f}"
         else:
             values = f"{self.a / 1024:.1f} MiB / {self.b / 1024:.1f} MiB"
         if self.goal is None:
@@ -475,13 +484,177 @@ def collector_effect(settings: Settings) -> str:
     )
 
 
+# Scaling: generated packs, from the tests' generator (tests/packs.py needs only roleadvisor's dependencies)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    grows: str  # the pack_documents argument that grows
+    sizes: tuple[int, ...]
+    shape: dict[str, int]  # the other arguments
+    linear_goal: bool  # quiz and batch: at most linear in this size
+
+
+SCALING = (
+    Series("roles (60 questions of 10 choices, each choice weighting every role)", "roles", (2, 5, 10, 20, 50), {"questions": 60, "choices": 10}, True),
+    Series("questions (50 roles, 10 choices, each choice weighting every role)", "questions", (8, 16, 24, 40, 60), {"roles": 50, "choices": 10}, True),
+    Series("multi-choice questions of 20 choices, 1 to 6 ticked (2 roles, 4 questions)", "multi", (1, 2, 4, 8), {"roles": 2, "questions": 4}, False),
+    Series("a gate revealing a chain of questions of 10 choices (2 roles, 8 questions)", "chain", (2, 5, 10), {"roles": 2, "questions": 8}, False),
+)
+CHECK_SECONDS, CHECK_MIB = 10.0, 500.0
+LINEAR_EXPONENT = 1.2  # at most linear, with room for the noise of whole-process timings
+
+
+def generated_pack(folder: Path, series: Series, size: int) -> tuple[Path, Path, Path]:
+    """A pack of this size, a complete answers file (the gate answered `a`, so what-ifs reveal the chain) and
+    1,000 CSV rows of random valid answers."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from packs import pack_documents, random_answers, write_pack_documents
+
+    shape = {**series.shape, series.grows: size}
+    dense = series.grows in ("roles", "questions")
+    if dense:
+        shape["weighted"] = shape["roles"]
+    documents = pack_documents(**shape)
+    # Every pack of a dense series is padded to the same size (room for its weightings' aliases), so that reading
+    # the files costs the same at every size.
+    pack = write_pack_documents(folder, documents, pad_to=1_000_000 if dense else 0)
+    rng = random.Random(size)
+    answers = random_answers(documents, rng)
+    if "gate" in answers:
+        answers = {question: chosen for question, chosen in answers.items() if not question.startswith("v")} | {"gate": ["a"]}
+    answers_file = folder / "answers.json"
+    answers_file.write_text(json.dumps(answers))
+    question_ids = [question["id"] for question in documents["questions.yaml"]["questions"]]
+    rows = folder / "rows.csv"
+    with rows.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", *question_ids])
+        for number in range(1_000):
+            row = random_answers(documents, rng)
+            writer.writerow([number, *(";".join(row.get(q, [])) for q in question_ids)])
+    return pack, answers_file, rows
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float  # the whole process
+    peak_mib: float
+    work: float = 0.0  # seconds of the command itself, run again in a process that has started (see IN_PROCESS)
+
+
+def measure(argv: list[str], rounds: int, allowed: tuple[int, ...] = (0,)) -> Measured:
+    runs = [run_once(argv, allowed) for _ in range(rounds)]
+    return Measured(statistics.median(run.seconds for run in runs), max(run.peak_rss_kib for run in runs) / 1024)
+
+
+# The command's own time, without start-up: run once to import everything and fill the pack cache, then timed
+# (median of `repeat`). Each run loads the pack afresh, as a new process would; only imports are saved.
+IN_PROCESS = """\
+import contextlib, io, statistics, sys, time
+from roleadvisor.cli import app
+
+repeat, args = int(sys.argv[1]), sys.argv[2:]
+
+
+def once():
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            app(args, standalone_mode=False)
+        except SystemExit:
+            pass
+
+
+once()
+times = []
+for _ in range(repeat):
+    started = time.perf_counter()
+    once()
+    times.append(time.perf_counter() - started)
+print(statistics.median(times))
+"""
+
+
+def command_seconds(args: list[str], repeat: int) -> float:
+    completed = subprocess.run([sys.executable, "-c", IN_PROCESS, str(repeat), *args], capture_output=True, text=True, env=CHILD_ENV, check=True)
+    return float(completed.stdout.strip().splitlines()[-1])
+
+
+def growth(before: tuple[int, float], after: tuple[int, float]) -> float:
+    """The exponent k in time ~ size^k between two sizes."""
+    (size_a, seconds_a), (size_b, seconds_b) = before, after
+    return math.log(seconds_b / seconds_a) / math.log(size_b / size_a)
+
+
+def scaling(settings: Settings, workdir: Path) -> list[Figure]:
+    rounds = 1 if settings is QUICK else 3
+    print("  s: the whole process (median); ms: the command itself, after start-up (median of in-process runs);")
+    print("  k: the growth exponent of ms from the size before (time ~ size^k)")
+    figures: list[Figure] = []
+    for series in SCALING:
+        print(f"  {series.name}:")
+        print(f"    {series.grows:>9}  {'quiz s':>7} {'ms':>6} {'MiB':>4} {'k':>5}  {'batch s':>7} {'ms':>6} {'MiB':>4} {'k':>5}  {'check s':>7} {'MiB':>5}  check method")
+        previous: dict[str, tuple[int, float]] = {}
+        first: dict[str, tuple[int, float]] = {}
+        for size in series.sizes:
+            folder = workdir / "scaling" / f"{series.grows}-{size}"
+            pack, answers_file, rows = generated_pack(folder, series, size)
+            data = ["--data", str(pack)]
+            commands = {
+                "quiz": ["quiz", "--no-input", *data, "--answers-file", str(answers_file), "--format", "json"],
+                "batch": ["batch", *data, str(rows), "--output", str(folder / "scored.csv")],
+            }
+            runs = {name: measure(roleadvisor(*args), rounds) for name, args in commands.items()}
+            runs = {name: replace(run, work=command_seconds(commands[name], 3 * rounds)) for name, run in runs.items()}
+            runs["check"] = measure(roleadvisor("check", *data, "--format", "json"), 1, allowed=(0, 1))
+            exponents = {name: growth(previous[name], (size, runs[name].work)) if name in previous else None for name in commands}
+            method = check_method(pack)
+            cells = [f"{runs[n].seconds:7.3f} {runs[n].work * 1000:6.1f} {runs[n].peak_mib:4.0f} {_exponent(exponents[n])}" for n in commands]
+            print(f"    {size:>9}  {'  '.join(cells)}  {runs['check'].seconds:7.3f} {runs['check'].peak_mib:5.0f}  {method}", flush=True)
+            previous = {name: (size, runs[name].work) for name in commands}
+            first = first or previous
+            figures += _check_figures(series, size, runs)
+        if series.linear_goal:
+            figures += [_growth_figure(series, name, first[name], previous[name]) for name in ("quiz", "batch")]
+    return figures
+
+
+def check_method(pack: Path) -> str:
+    """How `check` counted the pack, and what its work limits cut short (run again for its JSON)."""
+    completed = subprocess.run(roleadvisor("check", "--data", str(pack), "--format", "json"), capture_output=True, text=True, env=CHILD_ENV, check=False)
+    outcomes = json.loads(completed.stdout).get("outcomes") or {}
+    method = f"{outcomes.get('method', 'none')} {outcomes.get('counted', 0):,}"
+    return method + (f"; cut: {len(outcomes['cut_short'])} part(s)" if outcomes.get("cut_short") else "")
+
+
+def _exponent(value: float | None) -> str:
+    return f"{value:5.2f}" if value is not None else "    -"
+
+
+def _check_figures(series: Series, size: int, runs: dict[str, Measured]) -> list[Figure]:
+    """check's goals as figures: its seconds against 10 s and its peak memory against 500 MiB."""
+    where = f"{series.grows}={size}"
+    return [
+        Figure("scaling", f"check, {where}: seconds / {CHECK_SECONDS:g} s", runs["check"].seconds, CHECK_SECONDS, 1.0),
+        Figure("scaling", f"check, {where}: peak MiB / {CHECK_MIB:g} MiB", runs["check"].peak_mib * 1024, CHECK_MIB * 1024, 1.0, unit="KiB"),
+    ]
+
+
+def _growth_figure(series: Series, name: str, smallest: tuple[int, float], largest: tuple[int, float]) -> Figure:
+    """The growth exponent from the smallest size to the largest (steadier than between neighbours), against 1.2."""
+    exponent = max(growth(smallest, largest), 0.0)
+    what = f"{name}, growth exponent, {series.grows} {smallest[0]} -> {largest[0]} / {LINEAR_EXPONENT}"
+    return Figure("scaling", what, exponent, LINEAR_EXPONENT, 1.0, unit="k")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Fewer rounds and smaller memory runs.")
     parser.add_argument("--why", action="store_true", help="Also show what start-up imports beyond the floor and what the garbage-collector switch saves.")
     parser.add_argument("--against", metavar="REV", help="Also time `compare` from this commit's tree (HEAD) against REV's (a git revision).")
     parser.add_argument("--cpu-time", action="store_true", help="Time whole processes by CPU time (user + system), not wall clock: steadier on a busy machine (the first-prompt figure stays wall clock).")
-    parser.add_argument("--only", choices=["startup", "interactive", "batch", "memory", "pack_cache"], action="append", help="Run only these sections (repeatable).")
+    parser.add_argument("--only", choices=["startup", "interactive", "batch", "memory", "pack_cache", "scaling"], action="append", help="Run only these sections (repeatable; scaling runs only when named).")
     options = parser.parse_args(argv)
     settings = QUICK if options.quick else FULL
     global CPU_TIME
@@ -500,10 +673,10 @@ def main(argv: list[str] | None = None) -> int:
             "batch": batch,
             "memory": memory,
             "pack_cache": lambda settings, workdir: pack_cache(settings, workdir, options.against),
+            "scaling": scaling,
         }
-        for name, section in sections.items():
-            if options.only and name not in options.only:
-                continue
+        for name in options.only or [name for name in sections if name != "scaling"]:  # scaling only when named
+            section = sections[name]
             print(f"{name}:")
             found = section(settings, workdir)
             for figure in found:

@@ -1,9 +1,11 @@
-"""Hypothesis strategies: valid answer sets of a pack, and hostile answers files and --answer flags."""
+"""Hypothesis strategies: valid answer sets of a pack, hostile answers files and --answer flags, and generated packs."""
 
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
+from packs import pack_documents
+from roleadvisor import loader
 from roleadvisor.conditions import holds
 from roleadvisor.pack import Pack
 from roleadvisor.scoring import answer_options
@@ -73,3 +75,48 @@ def hostile_answer_flags(draw: st.DrawFn, pack: Pack) -> list[str]:
     part = st.one_of(st.sampled_from(words), hostile_texts(words))
     flag = st.one_of(st.builds(lambda question, choice: f"{question}={choice}", part, part), hostile_texts(words))
     return draw(st.lists(flag, max_size=4))
+
+
+
+# Hostile packs: generated YAML within the loader's limits and past them
+
+
+@st.composite
+def hostile_packs(draw: st.DrawFn) -> tuple[dict[str, dict[str, object]], int, bool]:
+    """A pack's documents, the size to pad its files to (aliases may expand to as many items as a file has
+    characters), and whether it goes past one of the loader's limits: many roles, questions and choices,
+    multi-choice questions of 20 choices with up to 8 ticked, a revealed chain, deep and wide conditions, long
+    rule lists."""
+    roles = draw(st.integers(1, loader.MAX_ROLES + 2))
+    multi, ticked = draw(st.integers(0, 3)), draw(st.integers(1, 8))
+    chain = draw(st.integers(0, 12))
+    questions = draw(st.integers(0 if multi or chain else 1, loader.MAX_QUESTIONS + 2 - multi - (chain + 1 if chain else 0)))
+    choices = draw(st.integers(1, loader.MAX_CHOICES + 2))
+    weighted = draw(st.integers(0, roles))
+    documents = pack_documents(roles, questions, choices, multi, chain, weighted, draw(st.integers(0, 3)), ticked)
+    depth, tests, rules = draw(st.integers(1, loader.MAX_CONDITION_DEPTH + 2)), draw(st.integers(1, loader.MAX_CONDITION_TESTS + 2)), draw(st.integers(1, loader.MAX_RULES + 2))
+    if chain:
+        _nest_the_gate(documents, depth, tests)
+    documents["courses.yaml"]["next_course"] = [{"course": "course", "when": {"recommended": f"r{i % roles}"}} for i in range(rules - 1)] + [{"course": "course"}]
+    total = questions + multi + (chain + 1 if chain else 0)
+    past = (
+        roles > loader.MAX_ROLES
+        or total > loader.MAX_QUESTIONS
+        or (questions > 0 and choices > loader.MAX_CHOICES)
+        or (multi > 0 and ticked > 6)  # 20 choices, 7 ticked: 137,979 answers
+        or (chain > 0 and (depth > loader.MAX_CONDITION_DEPTH or tests > loader.MAX_CONDITION_TESTS))
+        or rules > loader.MAX_RULES
+    )
+    return documents, draw(st.sampled_from([0, 300_000, 1_000_000])), past
+
+
+def _nest_the_gate(documents: dict[str, dict[str, object]], depth: int, tests: int) -> None:
+    """The chain's `when`, as `tests` copies of the gate's test in an `any`, nested in `all` to `depth` levels."""
+    condition: dict[str, object] = {"question": "gate", "in": ["b"]}
+    if tests > 1:
+        condition = {"any": [condition] * tests}
+    for _ in range(depth - (2 if tests > 1 else 1)):
+        condition = {"all": [condition]}
+    for question in documents["questions.yaml"]["questions"]:  # type: ignore[attr-defined]
+        if "when" in question:
+            question["when"] = condition

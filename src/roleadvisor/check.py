@@ -20,12 +20,13 @@ import math
 import operator
 import random
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from roleadvisor.cases import CASES_FILE, CaseResult, ChangedCase, changed_cases, read_cases, run_cases
-from roleadvisor.conditions import answer_tests, describe, holds, questions_read
+from roleadvisor.conditions import answer_tests, compile_condition, describe, questions_read
 from roleadvisor.loader import PackReading, Problem, read_pack
 from roleadvisor.pack import ConfidenceLabel, Course, Pack, Question, Rule
 from roleadvisor.scoring import answer_options, best_gain, scorer_for
@@ -33,9 +34,22 @@ from roleadvisor.scoring import answer_options, best_gain, scorer_for
 # Beyond these sizes the exact count gives way to a sample.
 MAX_BRANCHES = 10_000  # combinations of answers to the questions conditions read
 MAX_OPTIONS = 100_000  # answers to one question
-MAX_SCORES = 100_000  # distinct score differences in one distribution
 MAX_PAIRS = 2_000_000  # work in one convolution or one walk over score combinations
-MAX_REMEMBERED_VERDICTS = 200_000  # verdicts kept for reuse; beyond, they are worked out again
+# Memory: a cell is one role's number in a score kept in memory. One distribution holds at most MAX_SCORE_CELLS
+# (so fewer distinct scores with more roles); each memo keeps at most MAX_REMEMBERED_CELLS and then stops
+# remembering (what it forgets is worked out again, within the work limits).
+MAX_SCORE_CELLS = 2_000_000
+MAX_REMEMBERED_CELLS = 3_000_000
+# Time: the work each part of the analysis may do, in steps of about one number added (so a limit cuts at the
+# same place on every machine). Together they keep `check` within about 10 s and 500 MB for any pack the loader
+# accepts (benchmarks/run.py --only scaling); when one cuts a part short, the report says what it cut.
+MAX_WORK = {
+    "answer space": 3_000_000,  # the fixed questions' answers and the branches they make
+    "exact count": 8_000_000,  # counting every answer set; past this, a sample instead
+    "sample": 8_000_000,  # drawing the sample; past this, a smaller sample
+    "moves": 8_000_000,  # which answers one change moves; past this, estimated from fewer answer sets
+    "reachability": 3_000_000,  # which roles, courses and roadmaps the weights allow; past this, not ruled out
+}
 
 # Each role's total minus the first role's total, for the second role onwards.
 Scores = tuple[int, ...]
@@ -45,6 +59,43 @@ Counts = dict[Scores, int]
 
 class _TooLarge(Exception):
     """The exact count would take too long; sample instead."""
+
+
+class _Work:
+    """The work each part of the analysis has left (MAX_WORK); `spend` raises _TooLarge when the part's is used up."""
+
+    def __init__(self, share: float = 1.0) -> None:
+        self.left = {part: int(steps * share) for part, steps in MAX_WORK.items()}
+        self.part = "answer space"
+        self.cut: list[str] = []  # what the limits cut short, for the report
+
+    def spend(self, steps: int) -> None:
+        self.left[self.part] -= steps
+        if self.left[self.part] < 0:
+            raise _TooLarge
+
+    def exhausted(self, part: str) -> bool:
+        return self.left[part] < 0
+
+    def note(self, what: str) -> None:
+        if what not in self.cut:
+            self.cut.append(what)
+
+
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+class _Memo(dict[_Key, _Value]):
+    """A dict that stops taking entries once it holds `cells` numbers (entries x the numbers in each)."""
+
+    def __init__(self, cells: int, per_entry: int) -> None:
+        super().__init__()
+        self.room = max(1, cells // max(1, per_entry))
+
+    def keep(self, key: _Key, value: _Value) -> None:
+        if len(self) < self.room:
+            self[key] = value
 
 
 # The report
@@ -75,6 +126,8 @@ class OutcomeMap:
     close_calls: int
     # per question: answer sets whose recommendation changing only that answer can change
     moves: tuple[Share, ...]
+    # what check's work limits cut short (a smaller sample, moves estimated from part of it, ...); also in the notes
+    cut_short: tuple[str, ...] = ()
 
     def share(self, count: int) -> float:
         return count / self.counted if self.counted else 0.0
@@ -122,14 +175,16 @@ class CheckReport:
 def check_pack(directory: Path | None, against: Path | None = None, sample_size: int = 20_000, seed: int = 0) -> CheckReport:
     """Read and analyse a pack (and, for a comparison, the pack it is compared against).
 
-    Both are parsed from their YAML: a check is of the files an author edits, never of a cached copy.
+    Both are parsed from their YAML: a check is of the files an author edits, never of a cached copy. Compared,
+    each gets half the work limits, so that a comparison takes no longer than one check.
     """
+    share = 1.0 if against is None else 0.5
     reading = read_pack(directory, use_parsed=False)
-    checked = with_cases(analyse(reading, sample_size, seed), reading)
+    checked = with_cases(analyse(reading, sample_size, seed, share), reading)
     if against is None:
         return CheckReport(checked)
     before_reading = read_pack(against, use_parsed=False)
-    before = analyse(before_reading, sample_size, seed)
+    before = analyse(before_reading, sample_size, seed, share)
     changed: tuple[ChangedCase, ...] = ()
     if not reading.problems and not before_reading.problems:
         changed = changed_cases(before_reading.pack, reading.pack, read_cases(Path(reading.pack.source)))
@@ -149,21 +204,25 @@ def with_cases(checked: PackCheck, reading: PackReading) -> PackCheck:
     return replace(checked, errors=(*checked.errors, *failures), cases=results)
 
 
-def analyse(reading: PackReading, sample_size: int = 20_000, seed: int = 0) -> PackCheck:
-    """Errors, reachability and the outcome map of a pack as the loader read it."""
+def analyse(reading: PackReading, sample_size: int = 20_000, seed: int = 0, work_share: float = 1.0) -> PackCheck:
+    """Errors, reachability and the outcome map of a pack as the loader read it, within `work_share` of MAX_WORK."""
     pack = reading.pack
     if reading.problems:
         note = "Reachability and the outcome map need a pack without errors: fix the errors first."
         return PackCheck(pack.source, reading.problems, (note,), (), None)
     try:
-        space = _Space(pack)
+        space = _Space(pack, work_share)
     except _TooLarge:
-        note = f"Too many combinations of answers to the questions that conditions read (over {MAX_BRANCHES:,}) to analyse."
+        note = (
+            f"Too many combinations of answers to the questions that conditions read (over {MAX_BRANCHES:,}, or more"
+            " than the work limit allows) to analyse."
+        )
         return PackCheck(pack.source, (), (note,), (), None)
     tally = _count(space, sample_size, seed)
     reach, errors, notes = _reachability(space, tally)
     if tally.unmeasured:
         notes.append(f"Too many answers to try for the moves of: {', '.join(sorted(tally.unmeasured))} (left at 0).")
+    notes += [f"Work limit: {what}." for what in space.work.cut]
     return PackCheck(pack.source, tuple(errors), tuple(notes), tuple(reach), _outcome_map(space, tally))
 
 
@@ -242,6 +301,10 @@ def _add(a: Scores, b: Scores) -> Scores:
     return tuple(map(operator.add, a, b))
 
 
+def _sub(a: Scores, b: Scores) -> Scores:
+    return tuple(map(operator.sub, a, b))
+
+
 def _total(scores: Iterable[Scores], zero: Scores) -> Scores:
     result = zero
     for item in scores:
@@ -249,16 +312,17 @@ def _total(scores: Iterable[Scores], zero: Scores) -> Scores:
     return result
 
 
-def _convolve(a: Counts, b: Counts) -> Counts:
+def _convolve(a: Counts, b: Counts, work: _Work, step: int) -> Counts:
     """Counts of every sum of one score from `a` and one from `b`."""
     if len(a) * len(b) > MAX_PAIRS:
         raise _TooLarge
+    work.spend(len(a) * len(b) * step)
     result: Counts = {}
     for x, count_x in a.items():
         for y, count_y in b.items():
             key = _add(x, y)
             result[key] = result.get(key, 0) + count_x * count_y
-    if len(result) > MAX_SCORES:
+    if len(result) * step > MAX_SCORE_CELLS:
         raise _TooLarge
     return result
 
@@ -266,23 +330,35 @@ def _convolve(a: Counts, b: Counts) -> Counts:
 class _Space:
     """A pack's answer space: branches over the fixed questions' classes, points per answer, memos."""
 
-    def __init__(self, pack: Pack) -> None:
+    def __init__(self, pack: Pack, work_share: float = 1.0) -> None:
         self.pack = pack
         self.scorer = scorer_for(pack)
         self.roles = len(pack.roles)
         self.zero: Scores = (0,) * (self.roles - 1)
+        # The work of one step on a score (a sum, a verdict): its numbers, plus what any step costs.
+        self.step = self.roles + 24
+        self.tie_rank = {role: place for place, role in enumerate(self.scorer.tie_order)}
+        self.work = _Work(work_share)
+        # Per question and choice: the points it gives each role after the first, minus those it gives the first.
+        self._choice_scores = {
+            question_id: {choice_id: tuple(value - vector[0] for value in vector[1:]) for choice_id, vector in vectors.items()}
+            for question_id, vectors in self.scorer.vectors.items()
+        }
         self.tested = _tested_choices(pack)
         self.fixed = tuple(q.id for q in pack.questions if q.id in self.tested)  # in quiz order
         self._classes = {question_id: self._make_classes(question_id) for question_id in self.fixed}
         self.branches = self._branches()
         self.answer_sets = sum(branch.size for branch in self.branches)
         self.lowest_label = pack.confidence_labels[-1].label
-        self._verdicts: dict[tuple[int, Scores], _Verdict] = {}
-        self._options: dict[str, Counts] = {}
+        # An entry's size in cells: its numbers, plus about 30 for the objects that hold them.
+        self._verdicts: _Memo[tuple[int, Scores], _Verdict] = _Memo(MAX_REMEMBERED_CELLS, 2 * self.roles + 30)
+        self._options: dict[str, Counts] = {}  # with _distributions, bounded by _remember_scores
         self._distributions: dict[frozenset[tuple[str, int]], Counts] = {}
-        self._changes: dict[tuple[int, str], _Change] = {}
-        self._neighbourhoods: dict[str, dict[tuple[object, ...], list[_Branch]]] = {}
-        self._moved: dict[tuple[object, ...], bool] = {}
+        self._remembered_scores = 0  # cells held by _options and _distributions together
+        self._changes: _Memo[tuple[int, str], _Change] = _Memo(MAX_REMEMBERED_CELLS, self.roles * 4 + 30)
+        self._neighbourhoods: dict[str, dict[tuple[object, ...], list[_Branch]]] = {}  # one per fixed question
+        self._swayed: dict[str, set[str]] = {}  # one per fixed question
+        self._moved: _Memo[tuple[object, ...], bool] = _Memo(MAX_REMEMBERED_CELLS, self.roles * 4 + 30)
 
     def question(self, question_id: str) -> Question:
         question = self.pack.question(question_id)
@@ -295,6 +371,7 @@ class _Space:
             raise _TooLarge
         grouped: dict[tuple[bool, ...], list[tuple[str, ...]]] = {}
         for option in answer_options(question):
+            self.work.spend(self.step * len(option))
             signature = tuple(any(choice in option for choice in choices) for choices in self.tested[question_id])
             grouped.setdefault(signature, []).append(option)
         classes = []
@@ -310,6 +387,7 @@ class _Space:
                 continue
             grown: list[dict[str, _Class]] = []
             for classes in partial:
+                self.work.spend(len(classes) + 1)
                 if not _shown(self, question, _class_answers(classes)):
                     grown.append(classes)
                     continue
@@ -320,27 +398,34 @@ class _Space:
         return [self._branch(index, classes) for index, classes in enumerate(partial)]
 
     def _branch(self, index: int, classes: dict[str, _Class]) -> _Branch:
+        self.work.spend(len(self.pack.questions) * 4)
         answers = _class_answers(classes)
         shown = tuple(q.id for q in self.pack.questions if q.id in classes or (q.id not in self.fixed and _shown(self, q, answers)))
         size = math.prod(sum(classes[q].counts.values()) if q in classes else option_count(self.question(q)) for q in shown)
         return _Branch(index, answers, classes, shown, size)
 
     def option_scores(self, question_id: str, option: Iterable[str]) -> Scores:
-        points = [0] * self.roles
-        vectors = self.scorer.vectors[question_id]
-        for choice_id in option:
-            for role, value in enumerate(vectors[choice_id]):
-                points[role] += value
-        return tuple(value - points[0] for value in points[1:])
+        scores = self._choice_scores[question_id]
+        return _total((scores[choice_id] for choice_id in option), self.zero)
 
     def options(self, question_id: str) -> Counts:
         """How many answers to a question give each score."""
-        if question_id not in self._options:
+        known = self._options.get(question_id)
+        if known is None:
             question = self.question(question_id)
             if option_count(question) > MAX_OPTIONS:
                 raise _TooLarge
-            self._options[question_id] = dict(Counter(self.option_scores(question_id, option) for option in answer_options(question)))
-        return self._options[question_id]
+            self.work.spend(option_count(question) * self.step * 2)
+            known = dict(Counter(self.option_scores(question_id, option) for option in answer_options(question)))
+            self._remember_scores(self._options, question_id, known)
+        return known
+
+    def _remember_scores(self, memo: dict[_Key, Counts], key: _Key, counts: Counts) -> None:
+        """Keep a distribution for reuse while the memos hold fewer than MAX_REMEMBERED_CELLS numbers."""
+        cells = len(counts) * (self.roles + 30)
+        if self._remembered_scores + cells <= MAX_REMEMBERED_CELLS:
+            self._remembered_scores += cells
+            memo[key] = counts
 
     def answers_in(self, branch: _Branch, question_id: str) -> Counts:
         """How many of the question's answers in this branch give each score."""
@@ -351,35 +436,38 @@ class _Space:
         """How many combinations of answers to these questions, in this branch, give each score."""
         parts = sorted((q, branch.classes[q].key if q in branch.classes else -1) for q in question_ids)
         key = frozenset(parts)
-        if key not in self._distributions:
-            counts: Counts = {self.zero: 1}
+        known = self._distributions.get(key)
+        if known is None:
+            known = {self.zero: 1}
             for question_id, _ in parts:
-                counts = _convolve(counts, self.answers_in(branch, question_id))
-            self._distributions[key] = counts
-        return self._distributions[key]
+                known = _convolve(known, self.answers_in(branch, question_id), self.work, self.step)
+            self._remember_scores(self._distributions, key, known)
+        return known
 
     def verdict(self, branch_index: int, scores: Scores) -> _Verdict:
         """What the scorer decides for a branch's fixed answers and these score differences."""
         key = (branch_index, scores)
         known = self._verdicts.get(key)
         if known is None:
+            self.work.spend(self.step * 3)
             totals = (0, *scores)
             outcome = self.scorer.decide(self.branches[branch_index].answers, totals)
-            leads = tuple(totals[r] - max((t for o, t in enumerate(totals) if o != r), default=totals[r]) for r in range(self.roles))
+            leads = _leads(totals)
             tie = self.roles > 1 and leads[outcome.pull] == 0
             rule = outcome.rule.id if outcome.rule else ""
             known = _Verdict(outcome.start, outcome.target, rule, outcome.course_id, outcome.roadmap_id, outcome.label, tie, leads)
-            if len(self._verdicts) < MAX_REMEMBERED_VERDICTS:
-                self._verdicts[key] = known
+            self._verdicts.keep(key, known)
         return known
 
     # Which answer sets one changed answer can move
 
     def change(self, branch_index: int, question_id: str) -> _Change:
         key = (branch_index, question_id)
-        if key not in self._changes:
-            self._changes[key] = self._make_change(self.branches[branch_index], question_id)
-        return self._changes[key]
+        known = self._changes.get(key)
+        if known is None:
+            known = self._make_change(self.branches[branch_index], question_id)
+            self._changes.keep(key, known)
+        return known
 
     def _make_change(self, branch: _Branch, question_id: str) -> _Change:
         alternatives: tuple[_Branch, ...] = ()
@@ -410,12 +498,15 @@ class _Space:
 
     def _swayed_by(self, question_id: str) -> set[str]:
         """The question, and the fixed questions whose showing depends on it, directly or not."""
-        swayed = {question_id}
-        for question in self.pack.questions:
-            if question.id in self.fixed and question.when is not None:
-                if swayed & set(questions_read(question.when)):
-                    swayed.add(question.id)
-        return swayed
+        known = self._swayed.get(question_id)
+        if known is None:
+            known = {question_id}
+            for question in self.pack.questions:
+                if question.id in self.fixed and question.when is not None:
+                    if known & set(questions_read(question.when)):
+                        known.add(question.id)
+            self._swayed[question_id] = known
+        return known
 
     def moves(self, branch_index: int, question_id: str, group_sums: tuple[Scores, ...]) -> bool:
         """Can another answer to the question (every other answer kept) give another winner?
@@ -424,13 +515,16 @@ class _Space:
         not all give the same winner, each has another that gives a different one.
         """
         key = (branch_index, question_id, group_sums)
-        if key not in self._moved:
-            self._moved[key] = self._moves(branch_index, question_id, group_sums)
-        return self._moved[key]
+        known = self._moved.get(key)
+        if known is None:
+            known = self._moves(branch_index, question_id, group_sums)
+            self._moved.keep(key, known)
+        return known
 
     def _moves(self, branch_index: int, question_id: str, group_sums: tuple[Scores, ...]) -> bool:
         branch = self.branches[branch_index]
         change = self.change(branch_index, question_id)
+        self.work.spend(2 * self.step * (len(group_sums) + len(self.answers_in(branch, question_id)) + sum(map(len, change.revealed))))
         rest = _total(group_sums, self.zero)
         winners = {self.verdict(branch_index, _add(rest, scores)).role for scores in self.answers_in(branch, question_id)}
         if len(winners) > 1:
@@ -442,6 +536,15 @@ class _Space:
             if any(self.verdict(other, _add(kept, extra)).role != winner for extra in change.revealed[index]):
                 return True
         return False
+
+
+def _leads(totals: tuple[int, ...]) -> tuple[int, ...]:
+    """Per role: its total minus the best other total (0 for a single role)."""
+    if len(totals) < 2:
+        return (0,) * len(totals)
+    best = max(range(len(totals)), key=totals.__getitem__)
+    runner_up = max(t for role, t in enumerate(totals) if role != best)
+    return tuple(total - (runner_up if role == best else totals[best]) for role, total in enumerate(totals))
 
 
 def _shown(space: _Space, question: Question, answers: Mapping[str, tuple[str, ...]]) -> bool:
@@ -477,6 +580,9 @@ class _Tally:
     close_calls: int = 0
     moves: Counter[str] = field(default_factory=Counter)
     unmeasured: set[str] = field(default_factory=set)  # questions whose moves were too costly to sample
+    winners_complete: bool = True  # False when the work limit left some branches' winners unworked out
+    situations: list[tuple[int, int, int]] | None = None  # see _possible
+    situations_complete: bool = True
     # per branch: the roles that can win there (exact, or allowed by the weights when sampled)
     winners: dict[int, set[int]] = field(default_factory=dict)
     targets: Counter[int] = field(default_factory=Counter)
@@ -505,6 +611,7 @@ class _Tally:
 
 
 def _count(space: _Space, sample_size: int, seed: int) -> _Tally:
+    space.work.part = "exact count"
     try:
         return _count_exactly(space)
     except _TooLarge:
@@ -531,6 +638,7 @@ def _moves_exactly(space: _Space, branch_index: int, question_id: str) -> int:
         raise _TooLarge
     moved = 0
     for combination in itertools.product(*(counts.items() for counts in groups)):
+        space.work.spend(len(groups) + 1)
         if space.moves(branch_index, question_id, tuple(scores for scores, _ in combination)):
             moved += answers * math.prod(count for _, count in combination)
     return moved
@@ -541,15 +649,46 @@ def _count_sample(space: _Space, sample_size: int, seed: int) -> _Tally:
     rng = random.Random(seed)
     tally = _Tally("sample", seed=seed)
     ends = list(itertools.accumulate(branch.size for branch in space.branches))
+    work = space.work
+    measured = 0  # answer sets whose moves were measured: all of them, unless the work limit stopped it
     for _ in range(sample_size):
         index = bisect.bisect_right(ends, rng.randrange(space.answer_sets))
         branch = space.branches[index]
-        drawn = {q: _draw_scores(space, rng, branch, q) for q in branch.shown}
-        tally.add(space, index, _total(drawn.values(), space.zero), 1)
-        _count_sample_moves(space, tally, index, drawn)
-    for index, branch in enumerate(space.branches):
-        tally.winners[index] = {role for role in range(space.roles) if _may_win(space, branch, role)}
+        try:
+            work.part = "sample"
+            work.spend(space.step * 2 * len(branch.shown))
+            drawn = {q: _draw_scores(space, rng, branch, q) for q in branch.shown}
+            total = _total(drawn.values(), space.zero)
+            tally.add(space, index, total, 1)
+        except _TooLarge:
+            work.note(f"the sample stopped at {tally.counted:,} of the {sample_size:,} answer sets asked for")
+            break
+        measured += _count_sample_moves(space, tally, index, drawn, total)
+    _estimate_moves(tally, measured, work)
+    _winners_by_weights(space, tally)
     return tally
+
+
+def _estimate_moves(tally: _Tally, measured: int, work: _Work) -> None:
+    """Moves measured on the first `measured` answer sets of the sample, scaled to all of it."""
+    if measured == tally.counted:
+        return
+    for question_id, moved in tally.moves.items():
+        tally.moves[question_id] = round(moved * tally.counted / measured) if measured else 0
+    work.note(f"which answers one change moves was measured on the first {measured:,} of the {tally.counted:,} sampled answer sets and scaled up")
+
+
+def _winners_by_weights(space: _Space, tally: _Tally) -> None:
+    """Per branch, the roles the weights let win; where the work limit stops this, every role (none ruled out)."""
+    space.work.part = "reachability"
+    for index, branch in enumerate(space.branches):
+        try:
+            tally.winners[index] = {role for role in range(space.roles) if _may_win(space, branch, role)}
+        except _TooLarge:
+            tally.winners[index] = set(range(space.roles))
+            tally.winners_complete = False
+    if not tally.winners_complete:
+        space.work.note("which roles the weights rule out was worked out for only some answer sets, so roles the sample did not meet are not ruled out")
 
 
 def _draw_scores(space: _Space, rng: random.Random, branch: _Branch, question_id: str) -> Scores:
@@ -559,15 +698,35 @@ def _draw_scores(space: _Space, rng: random.Random, branch: _Branch, question_id
     return space.option_scores(question_id, draw_answer(rng, space.question(question_id)))
 
 
-def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores]) -> None:
+def _count_sample_moves(space: _Space, tally: _Tally, index: int, drawn: dict[str, Scores], total: Scores) -> int:
+    """Add the moves of one sampled answer set to the tally: 1 if measured, 0 once the work limit is reached."""
+    if space.work.exhausted("moves"):
+        return 0
+    space.work.part = "moves"
+    moved: dict[str, bool] = {}
     for question_id in drawn:
         try:
             members = space.change(index, question_id).members
-            moved = space.moves(index, question_id, tuple(_total((drawn[q] for q in group), space.zero) for group in members))
+            space.work.spend(space.step * (3 + len(members) + sum(map(len, members)) - max(map(len, members), default=0)))
+            moved[question_id] = space.moves(index, question_id, _group_sums(space, members, drawn, _sub(total, drawn[question_id])))
         except _TooLarge:
+            if space.work.exhausted("moves"):
+                return 0  # this answer set's moves are left out whole, so the shares stay unbiased
             tally.unmeasured.add(question_id)  # too many answers to try
-            continue
-        tally.moves[question_id] += moved
+    for question_id, moves in moved.items():
+        tally.moves[question_id] += moves
+    return 1
+
+
+def _group_sums(space: _Space, members: tuple[tuple[str, ...], ...], drawn: dict[str, Scores], rest: Scores) -> tuple[Scores, ...]:
+    """Each group's sum of drawn scores, given `rest`, the sum over all groups: the largest group by subtraction,
+    so that a sampled answer set costs time in questions, not questions squared."""
+    if not members:
+        return ()
+    largest = max(range(len(members)), key=lambda i: len(members[i]))
+    sums = [_total((drawn[q] for q in group), space.zero) for i, group in enumerate(members) if i != largest]
+    sums.insert(largest, _sub(rest, _total(sums, space.zero)))
+    return tuple(sums)
 
 
 def draw_answer(rng: random.Random, question: Question) -> tuple[str, ...]:
@@ -589,6 +748,7 @@ def _branch_margin_bound(space: _Space, branch: _Branch, role: int, other: int) 
     total = 0
     for question_id in branch.shown:
         fixed = branch.classes.get(question_id)
+        space.work.spend(2 * (len(space.scorer.vectors[question_id]) if fixed is None else len(fixed.counts)))
         if fixed is None:
             total += best_gain(space.question(question_id), space.scorer.vectors[question_id], role, other)
         else:
@@ -603,18 +763,23 @@ def _margin(scores: Scores, role: int, other: int) -> int:
 
 def _may_win(space: _Space, branch: _Branch, role: int) -> bool:
     """Whether the weights let the role win in this branch: exact for two roles, an upper bound beyond."""
-    tie_order = space.scorer.tie_order
+    rank = space.tie_rank
     for other in range(space.roles):
-        needed = 0 if tie_order.index(role) < tie_order.index(other) else 1
+        needed = 0 if rank[role] < rank[other] else 1
         if other != role and _branch_margin_bound(space, branch, role, other) < needed:
             return False
     return True
 
 
-def _best_lead_bound(space: _Space, role: int) -> int:
-    """The most the role can lead the best other role by: exact for two roles, an upper bound beyond."""
+def _best_lead_bound(space: _Space, role: int) -> int | None:
+    """The most the role can lead the best other role by: exact for two roles, an upper bound beyond; None when
+    the work limit stops the search."""
     others = [other for other in range(space.roles) if other != role]
-    return max((min((_branch_margin_bound(space, branch, role, other) for other in others), default=0) for branch in space.branches), default=0)
+    space.work.part = "reachability"
+    try:
+        return max((min((_branch_margin_bound(space, branch, role, other) for other in others), default=0) for branch in space.branches), default=0)
+    except _TooLarge:
+        return None
 
 
 def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
@@ -633,6 +798,7 @@ def _outcome_map(space: _Space, tally: _Tally) -> OutcomeMap:
         ties=tally.ties,
         close_calls=tally.close_calls,
         moves=tuple(Share(q.id, q.prompt, tally.moves[q.id]) for q in pack.questions),
+        cut_short=tuple(space.work.cut),
     )
 
 
@@ -696,7 +862,7 @@ def _question_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Pro
 
 def _exact_winners(space: _Space, tally: _Tally) -> bool:
     """Whether tally.winners is exact (the weights settle it for two roles even when sampling)."""
-    return tally.method == "exact" or space.roles <= 2
+    return tally.method == "exact" or (space.roles <= 2 and tally.winners_complete)
 
 
 def _role_reach(space: _Space, tally: _Tally) -> tuple[list[Reach], list[Problem], list[str]]:
@@ -724,7 +890,9 @@ def _why_never_recommended(space: _Space, tally: _Tally, role: int) -> str:
     reasons = []
     if not any(w.role == role_id and w.points > 0 for q in pack.questions for c in q.choices for w in c.weights):
         reasons.append("no choice gives it any points")
-    if lead < 0:
+    if lead is None:
+        reasons.append("the weights never let it lead every other role")
+    elif lead < 0:
         reasons.append(f"even its best answers leave it {-lead} point{'s' if lead != -1 else ''} behind another role")
     else:
         ahead = pack.tie_break[: pack.tie_break.index(role_id)]
@@ -744,13 +912,19 @@ def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule,
     errors: list[Problem] = []
     notes: list[str] = []
     rule_list, section = ("next_course", "courses") if kind == "course" else ("roadmap", "roadmaps")
+    if rules and steps:
+        _possible(space, tally)  # worked out before `complete` is read
     chosen = _chosen_steps(space, tally, kind)
+    complete = tally.situations_complete
     met = {target for target, count in (tally.courses if kind == "course" else tally.roadmaps).items() if count}
     for i, step in enumerate(steps):
-        if step.id not in chosen:
+        if step.id not in chosen and complete:
             why = _why_never_chosen(space, tally, rules, rule_list, step.id)
             reach.append(Reach(kind, step.id, False, why))
             errors.append(Problem("courses.yaml", f"{section}[{i}]", f"{kind} '{step.id}' is never chosen: {why}"))
+        elif (not complete or not _exact_winners(space, tally)) and step.id not in chosen | met:
+            reach.append(Reach(kind, step.id, True, confirmed=False))
+            notes.append(f"{kind.capitalize()} '{step.id}' did not come up, and the work limit stopped the search before ruling it out.")
         elif not _exact_winners(space, tally) and step.id not in met:
             reach.append(Reach(kind, step.id, True, confirmed=False))
             notes.append(f"{kind.capitalize()} '{step.id}' did not come up in the sample, and the weights do not rule it out.")
@@ -763,16 +937,37 @@ def _rule_list_reach(space: _Space, tally: _Tally, kind: str, rules: tuple[Rule,
     return reach, errors, notes
 
 
-def _possible(space: _Space, tally: _Tally) -> Iterator[tuple[int, int, int]]:
-    """(branch, role to start in, role to aim for) triples that can happen: those met when counting exactly;
-    when sampling, also every pair the weights allow, so that nothing is called unreachable by chance."""
+def _possible(space: _Space, tally: _Tally) -> list[tuple[int, int, int]]:
+    """(branch, role to start in, role to aim for) triples that can happen, one for each situation course and
+    roadmap rules tell apart (the answers they read, both roles): those met when counting exactly; when
+    sampling, also every pair the weights allow, so that nothing is called unreachable by chance. Past the work
+    limit, the list stops and tally.situations_complete is False."""
+    if tally.situations is None:
+        tally.situations = _situations(space, tally)
+    return tally.situations
+
+
+def _situations(space: _Space, tally: _Tally) -> list[tuple[int, int, int]]:
+    read = tuple(dict.fromkeys(atom.question for rule in space.pack.course_rules + space.pack.roadmap_rules if rule.when for atom in answer_tests(rule.when)))
+    kinds: dict[tuple[object, ...], int] = {}  # the answers rules read -> the first branch that gives them
+    same = [kinds.setdefault(tuple(branch.answers.get(q) for q in read), branch.index) for branch in space.branches]
     if tally.method == "exact":
-        yield from sorted(tally.step_inputs)
-        return
-    for index, roles in sorted(tally.winners.items()):
-        for start in sorted(roles):
-            for target in range(space.roles):
-                yield index, start, target
+        triples: Iterable[tuple[int, int, int]] = sorted({(same[index], start, target) for index, start, target in tally.step_inputs})
+    else:
+        winners: dict[int, set[int]] = {}
+        for index, roles in tally.winners.items():
+            winners.setdefault(same[index], set()).update(roles)
+        triples = ((index, start, target) for index, roles in sorted(winners.items()) for start in sorted(roles) for target in range(space.roles))
+    found: list[tuple[int, int, int]] = []
+    space.work.part = "reachability"
+    try:
+        for triple in triples:
+            space.work.spend(space.step + len(space.pack.course_rules) + len(space.pack.roadmap_rules))
+            found.append(triple)
+    except _TooLarge:
+        tally.situations_complete = False
+        space.work.note("which courses and roadmaps the rules choose was worked out for only some answer sets, so none is called never chosen")
+    return found
 
 
 def _chosen_step(space: _Space, kind: str, index: int, start: int, target: int) -> str | None:
@@ -795,8 +990,9 @@ def _why_never_chosen(space: _Space, tally: _Tally, rules: tuple[Rule, ...], rul
     role_ids = space.scorer.role_ids
     for i in naming:
         when = rules[i].when
-        if when is not None and not any(
-            holds(when, space.branches[index].answers, role_ids[start], role_ids[aim]) for index, start, aim in _possible(space, tally)
+        holds = compile_condition(when) if when is not None else None
+        if holds is not None and when is not None and not any(
+            holds(space.branches[index].answers, role_ids[start], role_ids[aim]) for index, start, aim in _possible(space, tally)
         ):
             reasons.append(f"{rule_list}[{i}] never holds: {describe(when)}")
         else:

@@ -80,6 +80,7 @@ def _outcomes_data(outcomes: OutcomeMap) -> dict[str, object]:
         "ties": {"count": outcomes.ties, "share": round(outcomes.share(outcomes.ties), 6)},
         "close_calls": {"count": outcomes.close_calls, "share": round(outcomes.share(outcomes.close_calls), 6)},
         "moves": shares(outcomes.moves),
+        "cut_short": list(outcomes.cut_short),
         "most_decisive": decisive.id if decisive else None,
     }
 

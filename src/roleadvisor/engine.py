@@ -257,10 +257,8 @@ def flip_candidates(pack: Pack, answers: ChosenAnswers, outcome: Outcome) -> tup
     Where a change reveals a question never asked, the first answer to it (in choice order) that makes the
     change happen is assumed and named. Facts change only as a learner can grow (see _comes_true_later).
     """
-    scorer = scorer_for(pack)
+    search = _WhatIfSearch(scorer_for(pack), answers, outcome)
     found: list[tuple[bool, int, int, int, WhatIf]] = []
-    budget = [MAX_WHAT_IF_TRIES]
-    complete = True
     for q_index, question in enumerate(pack.questions):
         current = answers.get(question.id)
         if current is None:
@@ -268,13 +266,11 @@ def flip_candidates(pack: Pack, answers: ChosenAnswers, outcome: Outcome) -> tup
         for c_index, (size, alternative) in enumerate(alternative_answers(question, current)):
             if question.fact and not _comes_true_later(question, current, alternative):
                 continue
-            changed = {**answers, question.id: alternative}
-            flip, searched_all = _flip_with_revealed(scorer, changed, outcome, budget)
-            complete = complete and searched_all
+            flip = search.flip(question.id, current, alternative)
             if flip is not None:
                 found.append((question.fact, size, q_index, c_index, _what_if(pack, question, current, alternative, *flip)))
     found.sort(key=lambda item: item[:4])
-    return tuple(item[4] for item in found), complete
+    return tuple(item[4] for item in found), search.complete
 
 
 def _comes_true_later(question: Question, current: tuple[str, ...], alternative: tuple[str, ...]) -> bool:
@@ -304,24 +300,65 @@ def _what_if(pack: Pack, question: Question, before: tuple[str, ...], after: tup
     )
 
 
-def _flip_with_revealed(
-    scorer: Scorer, changed: dict[str, tuple[str, ...]], outcome: Outcome, budget: list[int]
-) -> tuple[tuple[Outcome, dict[str, tuple[str, ...]]] | None, bool]:
-    """The outcome of the change (with assumed answers for revealed questions) if it differs; and whether every
-    combination of revealed answers was tried within the limits."""
-    missing = set(scorer.missing(changed))
-    revealed = [c.question for c in scorer.questions if c.question.id in missing]
-    combinations = itertools.product(*(answer_options(q) for q in revealed))
-    for tried, combination in enumerate(combinations):
-        if tried >= MAX_ASSUMED_PER_CHANGE or budget[0] <= 0:
-            return None, False
-        budget[0] -= 1
-        assumed = {q.id: option for q, option in zip(revealed, combination, strict=True)}
-        completed = {**changed, **assumed}
-        # An assumed answer can reveal yet another question; such chains are not what-ifs of one change.
-        if scorer.missing(completed):
-            continue
-        new = scorer.decide(scorer.shown_answers(completed))
-        if (new.start, new.target) != (outcome.start, outcome.target):
-            return (new, assumed), True
-    return None, True
+Flip = tuple[Outcome, dict[str, tuple[str, ...]]]  # the changed outcome, and the answers it assumes
+
+
+class _WhatIfSearch:
+    """The what-ifs of one answer set. Each change is scored from the answer set's totals (the points it takes
+    away and adds), so a change costs time in roles, not in roles x questions; only the answers to questions a
+    change reveals are enumerated, within MAX_ASSUMED_PER_CHANGE and MAX_WHAT_IF_TRIES."""
+
+    def __init__(self, scorer: Scorer, answers: ChosenAnswers, outcome: Outcome) -> None:
+        self.scorer = scorer
+        self.answers = answers
+        self.outcome = outcome
+        self.tries_left = MAX_WHAT_IF_TRIES
+        self.complete = True  # False once a limit has cut the enumeration of revealed answers short
+
+    def points(self, question_id: str, chosen: tuple[str, ...]) -> tuple[int, ...]:
+        return self.scorer.answer(question_id, chosen, "").points
+
+    def flip(self, question_id: str, current: tuple[str, ...], alternative: tuple[str, ...]) -> Flip | None:
+        """The outcome of answering `alternative` instead of `current` (and the answers assumed for questions it
+        reveals), if it changes the role to start in or to aim for."""
+        changed = {**self.answers, question_id: alternative}
+        shifts = [self.outcome.totals, self.points(question_id, alternative), _negated(self.points(question_id, current))]
+        if question_id not in self.scorer.gates:  # shows and hides nothing
+            return self._differs(changed, _sum_points(shifts), {})
+        shown = self.scorer.shown_answers(changed)
+        shifts += [_negated(self.points(hidden, chosen)) for hidden, chosen in self.answers.items() if hidden not in shown]
+        missing = set(self.scorer.missing(changed))
+        revealed = [c.question for c in self.scorer.questions if c.question.id in missing]
+        return self._with_revealed(shown, _sum_points(shifts), revealed)
+
+    def _differs(self, shown: ChosenAnswers, totals: tuple[int, ...], assumed: dict[str, tuple[str, ...]]) -> Flip | None:
+        new = self.scorer.decide(shown, totals)
+        return (new, assumed) if (new.start, new.target) != (self.outcome.start, self.outcome.target) else None
+
+    def _with_revealed(self, shown: dict[str, tuple[str, ...]], totals: tuple[int, ...], revealed: list[Question]) -> Flip | None:
+        """The first combination of answers to the revealed questions (in choice order) that changes the outcome."""
+        options = [[(option, self.points(q.id, option)) for option in answer_options(q)] for q in revealed]
+        # Conditions and rules read only some answers; for the rest, the outcome depends on the totals alone.
+        read = any(q.id in self.scorer.gates or q.id in self.scorer.read_by_rules for q in revealed)
+        for tried, combination in enumerate(itertools.product(*options)):
+            if tried >= MAX_ASSUMED_PER_CHANGE or self.tries_left <= 0:
+                self.complete = False
+                return None
+            self.tries_left -= 1
+            assumed = {q.id: option for q, (option, _) in zip(revealed, combination, strict=True)}
+            completed = {**shown, **assumed} if read else shown
+            # An assumed answer can reveal yet another question; such chains are not what-ifs of one change.
+            if read and self.scorer.missing(completed):
+                continue
+            flip = self._differs(completed, _sum_points([totals, *(points for _, points in combination)]), assumed)
+            if flip is not None:
+                return flip
+        return None
+
+
+def _negated(points: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(-value for value in points)
+
+
+def _sum_points(points: list[tuple[int, ...]]) -> tuple[int, ...]:
+    return tuple(map(sum, zip(*points, strict=True)))

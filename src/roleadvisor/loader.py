@@ -56,6 +56,15 @@ from roleadvisor.safe_text import CONTROL_CHARACTERS, printable
 PACK_FILES = ("roles.yaml", "guide.yaml", "questions.yaml", "courses.yaml")
 DATA_ENV = "ROLEADVISOR_DATA"
 MAX_POINTS = 1000  # a weight beyond this is a typo, not a judgement
+# Limits that keep every command's cost bounded for any pack (see "The content pack" in the README). Each is
+# several times what a real pack needs; the scaling benchmark (benchmarks/run.py --only scaling) measures them.
+MAX_ROLES = 50
+MAX_QUESTIONS = 60
+MAX_CHOICES = 40  # per question
+MAX_ANSWERS = 100_000  # valid answers to one question (a multi-choice question's choices, min and max)
+MAX_RULES = 100  # per rule list: the page's rules, next_course, roadmap
+MAX_CONDITION_TESTS = 50  # answer tests in one `when`
+MAX_CONDITION_DEPTH = 10  # levels of all / any / not in one `when`
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -246,6 +255,13 @@ class _File:
             raise self.fail(path, f"expected a finite number, got {value}")
         return float(value)
 
+    def limited(self, value: object, path: str, what: str, limit: int) -> list[Any]:
+        """A list of at most `limit` items; a longer one stops the load (its cost, not its meaning, is wrong)."""
+        items = self.sequence(value, path)
+        if len(items) > limit:
+            raise self.fail(path, f"{len(items):,} {what}, over the limit of {limit:,}")
+        return items
+
     def texts(self, value: object, path: str) -> tuple[str, ...]:
         return tuple(self.text(item, f"{path}[{i}]") for i, item in enumerate(self.sequence(value, path)))
 
@@ -309,7 +325,7 @@ class _PackBuilder:
     def _roles(self, f: _File) -> tuple[tuple[Role, ...], tuple[Factor, ...]]:
         top = f.mapping(f.data, "(top)", ["roles", "factors"])
         roles = []
-        for i, raw in enumerate(f.sequence(top["roles"], "roles")):
+        for i, raw in enumerate(f.limited(top["roles"], "roles", "roles", MAX_ROLES)):
             path = f"roles[{i}]"
             m = f.mapping(raw, path, ["id", "title", "definition", "best_fit_when"], ["aliases", "skills", "tools", "projects"])
             aliases = tuple(f.text(a, f"{path}.aliases[{j}]").lower() for j, a in enumerate(f.sequence(m.get("aliases", []), f"{path}.aliases")))
@@ -427,7 +443,7 @@ class _PackBuilder:
 
     def _advice_rules(self, f: _File, role_ids: list[str], source_ids: list[str], questions: tuple[Question, ...]) -> tuple[AdviceRule, ...]:
         rules = []
-        for i, raw in enumerate(f.sequence(f.data.get("rules", []), "rules")):
+        for i, raw in enumerate(f.limited(f.data.get("rules", []), "rules", "rules", MAX_RULES)):
             path = f"rules[{i}]"
             m = f.mapping(raw, path, ["id", "when", "start", "source"], ["target"])
             start = f.identifier(m["start"], f"{path}.start")
@@ -437,7 +453,7 @@ class _PackBuilder:
                 f.reference(target, role_ids, f"{path}.target", "role")
             source = f.identifier(m["source"], f"{path}.source")
             f.reference(source, source_ids, f"{path}.source", "source")
-            when = self._condition(f, m["when"], f"{path}.when", list(questions), None, allow_recommended=False)
+            when = self._when(f, m["when"], f"{path}.when", list(questions), None, allow_recommended=False)
             rules.append(AdviceRule(f.identifier(m["id"], f"{path}.id"), when, start, target, source))
         f.unique((rule.id for rule in rules), "rules", "rule")
         return tuple(rules)
@@ -459,7 +475,7 @@ class _PackBuilder:
         if not labels or labels[-1].min_confidence > 0:
             f.problem("confidence_labels", "needs a label with min 0 so every result gets one")
         questions: list[Question] = []
-        for i, raw in enumerate(f.sequence(top["questions"], "questions")):
+        for i, raw in enumerate(f.limited(top["questions"], "questions", "questions", MAX_QUESTIONS)):
             questions.append(self._question(f, raw, f"questions[{i}]", role_ids, source_ids, questions))
         f.unique((q.id for q in questions), "questions", "question")
         return tie_break, tuple(labels), tuple(questions)
@@ -473,7 +489,7 @@ class _PackBuilder:
         if asks not in ("fact", "wish"):
             raise f.fail(f"{path}.asks", f"expected 'fact' or 'wish', got {_shown(asks)}")
         choices = []
-        for j, raw_choice in enumerate(f.sequence(m["choices"], f"{path}.choices")):
+        for j, raw_choice in enumerate(f.limited(m["choices"], f"{path}.choices", "choices", MAX_CHOICES)):
             cpath = f"{path}.choices[{j}]"
             c = f.mapping(raw_choice, cpath, ["id", "label"], ["weights", "once"])
             weights = []
@@ -496,13 +512,8 @@ class _PackBuilder:
         if not choices:
             f.problem(f"{path}.choices", "a question needs at least one choice")
         multiple = kind == "many"
-        low = f.integer(m.get("min", 1), f"{path}.min")
-        high = f.integer(m.get("max", len(choices) if multiple else 1), f"{path}.max")
-        if not multiple and ("min" in m or "max" in m):
-            f.problem(path, "min and max apply only to kind: many")
-        if low < 1 or low > high or high > len(choices):
-            f.problem(path, f"choice limits cannot be met: min {low}, max {high}, {len(choices)} choices")
-        when = self._condition(f, m["when"], f"{path}.when", earlier, None, allow_recommended=False) if "when" in m else None
+        low, high = self._choice_limits(f, m, path, multiple, len(choices))
+        when = self._when(f, m["when"], f"{path}.when", earlier, None, allow_recommended=False) if "when" in m else None
         return Question(
             id=f.identifier(m["id"], f"{path}.id"),
             prompt=f.text(m["prompt"], f"{path}.prompt"),
@@ -514,6 +525,28 @@ class _PackBuilder:
             choices=tuple(choices),
             fact=asks == "fact",
         )
+
+    def _choice_limits(self, f: _File, m: dict[str, Any], path: str, multiple: bool, count: int) -> tuple[int, int]:
+        """A question's min and max choices: ones that can be met, and at most MAX_ANSWERS valid answers."""
+        low = f.integer(m.get("min", 1), f"{path}.min")
+        high = f.integer(m.get("max", count if multiple else 1), f"{path}.max")
+        if not multiple and ("min" in m or "max" in m):
+            f.problem(path, "min and max apply only to kind: many")
+        if low < 1 or low > high or high > count:
+            f.problem(path, f"choice limits cannot be met: min {low}, max {high}, {count} choices")
+        elif multiple and (answers := answer_count(count, low, high)) > MAX_ANSWERS:
+            raise f.fail(path, f"{answers:,} valid answers (min {low}, max {high} of {count} choices), over the limit of {MAX_ANSWERS:,}: lower max")
+        return low, high
+
+    def _when(self, f: _File, raw: object, path: str, questions: list[Question], role_ids: list[str] | None, allow_recommended: bool) -> Condition:
+        """A whole `when`, within the limits on its size and nesting (every row and what-if evaluates it)."""
+        condition = self._condition(f, raw, path, questions, role_ids, allow_recommended)
+        depth, tests = condition_size(condition)
+        if depth > MAX_CONDITION_DEPTH:
+            raise f.fail(path, f"conditions nested {depth} deep, over the limit of {MAX_CONDITION_DEPTH}")
+        if tests > MAX_CONDITION_TESTS:
+            raise f.fail(path, f"{tests} answer tests in one condition, over the limit of {MAX_CONDITION_TESTS}")
+        return condition
 
     def _condition(self, f: _File, raw: object, path: str, questions: list[Question], role_ids: list[str] | None, allow_recommended: bool) -> Condition:
         if not isinstance(raw, dict):
@@ -572,13 +605,29 @@ class _PackBuilder:
 
     def _rules(self, f: _File, value: object, path: str, targets: list[str], role_ids: list[str], questions: tuple[Question, ...], source_ids: list[str]) -> tuple[Rule, ...]:
         rules = []
-        for i, raw in enumerate(f.sequence(value, path)):
+        for i, raw in enumerate(f.limited(value, path, "rules", MAX_RULES)):
             m = f.mapping(raw, f"{path}[{i}]", ["course"], ["when", "source"])
             source = f.identifier(m["source"], f"{path}[{i}].source") if "source" in m else ""
             if source:
                 f.reference(source, source_ids, f"{path}[{i}].source", "source")
             target = f.identifier(m["course"], f"{path}[{i}].course")
             f.reference(target, targets, f"{path}[{i}].course", "course" if path == "next_course" else "roadmap")
-            when = self._condition(f, m["when"], f"{path}[{i}].when", list(questions), role_ids, allow_recommended=True) if "when" in m else None
+            when = self._when(f, m["when"], f"{path}[{i}].when", list(questions), role_ids, allow_recommended=True) if "when" in m else None
             rules.append(Rule(target, when, source))
         return tuple(rules)
+
+
+def answer_count(choices: int, low: int, high: int) -> int:
+    """How many valid answers a multi-choice question has: the sets of `low` to `high` of its choices."""
+    return sum(math.comb(choices, size) for size in range(low, high + 1))
+
+
+def condition_size(condition: Condition) -> tuple[int, int]:
+    """How deep a condition nests (all / any / not levels, 1 for a single test) and how many tests it holds."""
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = [condition_size(part) for part in condition.conditions]
+        return 1 + max((depth for depth, _ in parts), default=0), sum(tests for _, tests in parts)
+    if isinstance(condition, Not):
+        depth, tests = condition_size(condition.condition)
+        return depth + 1, tests
+    return 1, 1

@@ -25,8 +25,9 @@ from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, quest
 from roleadvisor.errors import AnswerError
 from roleadvisor.pack import AdviceRule, Pack, Question, Rule, as_choices, check_answer, split_choices
 
-# A question's table holds at most this many valid answers; rarer ones are checked and summed when met.
-MAX_TABLE_SIZE = 50_000
+# A question's table remembers at most this many valid answers, as they are met; others are checked and summed
+# each time. Filled on demand, so compiling costs nothing per answer (a multi-choice question may have 100,000).
+MAX_TABLE_SIZE = 1_024
 class ValidAnswer(NamedTuple):
     """A validated answer: its choices in question order and the points it gives each role."""
 
@@ -39,7 +40,7 @@ class CompiledQuestion(NamedTuple):
 
     question: Question
     shown: Test | None
-    answers: Mapping[frozenset[str], ValidAnswer]
+    answers: dict[frozenset[str], ValidAnswer]  # the valid answers met so far (at most MAX_TABLE_SIZE)
     read_by_conditions: bool  # a `when` or a course rule reads this question's answer
 
 
@@ -118,14 +119,14 @@ class Scorer:
         )
         self._free_plan = tuple((i, self._texts[q]) for i, q in enumerate(self.question_ids) if i not in conditional)
         self._rule_questions = tuple(dict.fromkeys(_questions_read_by_rules(pack)))
+        # Questions whose answer changes more than points: a `when` reads them (gates), or a rule does.
+        self.gates = frozenset(gate_question_ids(pack))
+        self.read_by_rules = frozenset(self._rule_questions)
         self._outcomes: dict[tuple[object, ...], Outcome] = {}
 
     def _compile_question(self, question: Question, read: bool) -> CompiledQuestion:
         shown = compile_condition(question.when) if question.when is not None else None
-        table = {}
-        for choices in itertools.islice(answer_options(question), MAX_TABLE_SIZE):
-            table[frozenset(choices)] = self._valid(question, choices)
-        return CompiledQuestion(question, shown, table, read)
+        return CompiledQuestion(question, shown, {}, read)
 
     def _valid(self, question: Question, choices: tuple[str, ...]) -> ValidAnswer:
         vectors = self.vectors[question.id]
@@ -142,7 +143,10 @@ class Scorer:
         if known is not None:
             return known
         ordered = check_answer(compiled.question, tuple(chosen), where)
-        return self._valid(compiled.question, ordered)
+        valid = self._valid(compiled.question, ordered)
+        if len(compiled.answers) < MAX_TABLE_SIZE:
+            compiled.answers[chosen] = valid
+        return valid
 
     def raw_answer(self, question_id: str, value: object, where: str) -> ValidAnswer | None:
         """A row's raw value validated: None when unanswered; AnswerError when it is not a valid answer.
