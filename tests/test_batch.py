@@ -807,14 +807,11 @@ def test_batch_equals_engine_on_many_seeded_rows(pack: Pack, tmp_path: Path) -> 
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_rows_reach_a_redirected_stdout_while_the_bar_draws_on_a_terminal(tmp_path: Path) -> None:
     """`roleadvisor batch in.csv > out.csv` typed at a terminal: stderr is the terminal, stdout the file."""
-    import pexpect
+    from terminal import run_at_a_terminal
 
     out = tmp_path / "out.csv"
     command = f"{shlex.quote(sys.executable)} -m roleadvisor batch {shlex.quote(str(FIXTURE))} > {shlex.quote(str(out))}"
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80"}
-    child = pexpect.spawn("bash", ["-c", command], env=env, encoding="utf-8", timeout=30)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    status, screen = run_at_a_terminal(command)
+    assert status == 0
     assert [row["learner"] for row in rows_of(out.read_text())] == ["Asha", "Ben", "Chen", "Dara"]
-    assert "Asha" not in child.before  # no result row went to the terminal
+    assert "Asha" not in screen  # no result row went to the terminal

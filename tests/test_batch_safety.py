@@ -305,16 +305,14 @@ def test_run_batch_refuses_to_write_over_the_file_stdin_reads(tmp_path: Path) ->
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
 def test_piped_rows_show_a_spinner_counting_rows_on_the_terminal_and_reach_stdout(tmp_path: Path) -> None:
     """`producer | roleadvisor batch - > out.csv` at a terminal: the input's size is unknown, stderr is the terminal."""
-    pexpect = pytest.importorskip("pexpect")
+    from terminal import run_at_a_terminal
+
     rows = csv_with_names(tmp_path, *(f"Learner {n}" for n in range(5000)))
     out = tmp_path / "out.csv"
     command = f"cat {shlex.quote(str(rows))} | {shlex.quote(sys.executable)} -m roleadvisor batch - > {shlex.quote(str(out))}"
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80"}
-    child = pexpect.spawn("bash", ["-c", command], env=env, encoding="utf-8", timeout=60)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert "Scoring" in child.before and "5,000 rows" in child.before
-    assert child.before.rstrip().endswith("Scored 5000 rows.")
+    status, screen = run_at_a_terminal(command, timeout=60)
+    assert status == 0
+    assert "Scoring" in screen and "5,000 rows" in screen
+    assert screen.rstrip().endswith("Scored 5000 rows.")
     assert len(rows_of(out.read_text(encoding="utf-8"))) == 5000
-    assert "Learner" not in child.before  # no result row went to the terminal
+    assert "Learner" not in screen  # no result row went to the terminal
