@@ -17,7 +17,8 @@ No I/O, no printing.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
@@ -84,11 +85,23 @@ class RowScore(NamedTuple):
     ignored: bool
 
 
+class _Context(NamedTuple):
+    """What a row's answers to the conditional questions fix, for the fast path: the answers conditions read,
+    their points, whether one of them answers a question not shown, and the row scores met so far by totals."""
+
+    read: dict[str, tuple[str, ...]]
+    points: tuple[int, ...]
+    ignored: bool
+    scores: dict[tuple[int, ...], RowScore]
+
+
 CompiledRules = tuple[tuple[Optional[Test], Rule], ...]
 # Choices in one text cell (a CSV cell, a string in a row mapping) are separated by this.
 MULTI_SEPARATOR = ";"
 # Distinct texts remembered per question, so that a column's usual spellings are validated once.
 MAX_REMEMBERED_TEXTS = 4_096
+# Contexts (see Scorer._context) remembered per scorer: one per spelling of the conditional questions' answers.
+MAX_REMEMBERED_CONTEXTS = 4_096
 # Outcomes remembered per scorer (bounded: a pack with many roles has many distinct totals).
 MAX_REMEMBERED_OUTCOMES = 65_536
 
@@ -117,7 +130,10 @@ class Scorer:
         self._conditional_plan = tuple(
             (i, self.question_ids[i], self.questions[i].shown, self._texts[self.question_ids[i]]) for i in conditional
         )
+        self._conditional_values = _values_at(conditional)
         self._free_plan = tuple((i, self._texts[q]) for i, q in enumerate(self.question_ids) if i not in conditional)
+        self._contexts: dict[tuple[object, ...], _Context] = {}
+        self._remembered_scores = 0
         self._rule_questions = tuple(dict.fromkeys(_questions_read_by_rules(pack)))
         # Questions whose answer changes more than points: a `when` reads them (gates), or a rule does.
         self.gates = frozenset(gate_question_ids(pack))
@@ -186,31 +202,52 @@ class Scorer:
     def _score_known_texts(self, values: Sequence[object]) -> RowScore | None:
         """The fast path, for a row whose every shown answer is a text met before; None for any other row.
 
-        Questions that conditions read or that have a `when` are walked in order; the rest (most of them)
-        are one lookup each.
+        The answers to the conditional questions (those a `when` or a rule reads, or that have a `when`) fix
+        which questions are shown, what the rules see, and part of the points: that is the row's context,
+        worked out once per spelling of those answers. The rest (most questions) are one lookup each, and
+        the row's score is remembered per context and totals.
         """
-        read: dict[str, tuple[str, ...]] = {}
-        points = [self.zero_points]
-        ignored = False
         try:
-            for index, question_id, shown_when, remembered in self._conditional_plan:
-                value = values[index]
-                if shown_when is not None and not shown_when(read, None, None):
-                    ignored = ignored or not _is_blank(value)
-                    continue
-                answer = remembered.get(value)  # type: ignore[call-overload]  # a list raises TypeError (the slow path)
-                if answer is None:
-                    return None
-                read[question_id] = answer.choices
-                points.append(answer.points)
+            key = self._conditional_values(values)
+            context = self._contexts.get(key) or self._context(key)
+            if context is None:
+                return None
+            points = [context.points]
             for index, remembered in self._free_plan:
                 answer = remembered.get(values[index])  # type: ignore[call-overload]
                 if answer is None:
                     return None
                 points.append(answer.points)
-        except TypeError:
+        except TypeError:  # a value that cannot be a key (a list): the slow path reads it
             return None
-        return RowScore(self.decide(read, _sum_points(points)), (), (), ignored)
+        totals = _sum_points(points)
+        scored = context.scores.get(totals)
+        if scored is None:
+            scored = RowScore(self.decide(context.read, totals), (), (), context.ignored)
+            if self._remembered_scores < MAX_REMEMBERED_OUTCOMES:
+                context.scores[totals] = scored
+                self._remembered_scores += 1
+        return scored
+
+    def _context(self, values: tuple[object, ...]) -> _Context | None:
+        """The context that these answers to the conditional questions (in plan order) give; None unless every
+        shown one is a text met before."""
+        read: dict[str, tuple[str, ...]] = {}
+        points = [self.zero_points]
+        ignored = False
+        for value, (_, question_id, shown_when, remembered) in zip(values, self._conditional_plan, strict=True):
+            if shown_when is not None and not shown_when(read, None, None):
+                ignored = ignored or not _is_blank(value)
+                continue
+            answer = remembered.get(value)  # type: ignore[call-overload]
+            if answer is None:
+                return None
+            read[question_id] = answer.choices
+            points.append(answer.points)
+        context = _Context(read, _sum_points(points), ignored, {})
+        if len(self._contexts) < MAX_REMEMBERED_CONTEXTS:
+            self._contexts[values] = context
+        return context
 
     def _score_fully(self, raw: Mapping[str, object], where: str) -> RowScore:
         """Every answer checked in quiz order, and every problem named."""
@@ -332,6 +369,14 @@ def _separator_hint(question: Question, choices: tuple[str, ...]) -> str:
 def _is_blank(value: object) -> bool:
     """An unanswered raw value: None, or a text with no choice in it."""
     return value is None or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
+
+
+def _values_at(positions: Sequence[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """A fast picker of the values at `positions`, as a tuple (itemgetter returns a bare value for one position)."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    return operator.itemgetter(*positions) if positions else lambda values: ()
 
 
 def _sum_points(points: list[tuple[int, ...]]) -> tuple[int, ...]:
