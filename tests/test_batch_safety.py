@@ -12,9 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from roleadvisor.batch import run_batch
+from roleadvisor.batch_output import CsvSink, cell_text, neutralised
 from roleadvisor.cli import app
 from roleadvisor.errors import InputFileError
 from roleadvisor.pack import Pack
@@ -90,6 +93,22 @@ def test_plain_cells_and_numbers_are_not_quoted(runner: CliRunner, tmp_path: Pat
     rows = rows_of(out)
     assert [row["name"] for row in rows] == ["Asha", "O'Neil"]
     assert rows[0]["score_developer"].isdigit() and not rows[0]["confidence"].startswith("'")
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(["a", " ", "=", "+", "-", "@", "\t", "\r", "\n", '"', ","]), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(carried=st.lists(CELL_TEXT, min_size=1, max_size=3), neutralise=st.booleans())
+def test_every_carried_cell_reads_back_as_written_or_neutralised(carried: list[str], neutralise: bool) -> None:
+    """Rows are written as they are only when nothing in them needs care; whatever the cells, a spreadsheet reads
+    back each one as it was (with a leading ' where it would start a formula), and the row stays one row."""
+    stream = io.StringIO(newline="")
+    sink = CsvSink(stream, [f"c{i}" for i in range(len(carried))], ("role",), cell_text(neutralise, terminal=False))
+    sink.write(tuple(carried), ("developer",))
+    header, row = list(csv.reader(io.StringIO(stream.getvalue(), newline="")))
+    expected = [neutralised(cell) if neutralise else cell for cell in carried]
+    assert row == [*expected, "developer"] and len(header) == len(row)
 
 
 def test_jsonl_values_carried_into_csv_are_neutralised(runner: CliRunner, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -27,6 +28,10 @@ NOTE_NAMES = 5
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 CellText = Callable[[str], str]
+# What makes a carried cell need a closer look than writing it as it is: a CR anywhere (see CsvSink._write_with_cr),
+# or a formula character opening it. A row's cells are searched at once, joined by LF: a cell holding an LF
+# before such a character is looked at closely for nothing, which costs only time.
+_CLOSER_LOOK = re.compile("\r|(?:^|\n)[=+\\-@\t]")
 
 
 def neutralised(text: str) -> str:
@@ -55,6 +60,9 @@ class CsvSink:
         self.stream = stream
         self.writerow = csv.writer(stream, lineterminator="\n").writerow
         self.text = text
+        # Whether a row whose carried cells _CLOSER_LOOK passes may be written as it is: only if `text` changes
+        # no other cell (a terminal's escaping looks at every character).
+        self.screened = text is None or text is neutralised
         self.columns = columns
         self.result_columns = result_columns
         self.left_out: dict[str, None] = {}
@@ -75,6 +83,9 @@ class CsvSink:
     def write(self, carried: Carried, result: tuple[object, ...]) -> None:
         if isinstance(carried, dict):
             cells = self._cells(carried)
+        elif self.screened and not _CLOSER_LOOK.search("\n".join(carried)):
+            self.writerow(carried + result)  # the usual row: nothing in it to neutralise, no CR
+            return
         elif self.text is not None:
             cells = tuple(map(self.text, carried))
         else:
