@@ -30,10 +30,12 @@ from roleadvisor.pack import AdviceRule, Pack, Question, Rule, as_choices, check
 # each time. Filled on demand, so compiling costs nothing per answer (a multi-choice question may have 100,000).
 MAX_TABLE_SIZE = 1_024
 class ValidAnswer(NamedTuple):
-    """A validated answer: its choices in question order and the points it gives each role."""
+    """A validated answer: its choices in question order, the points it gives each role, and those points
+    folded into one number (see Scorer.fold)."""
 
     choices: tuple[str, ...]
     points: tuple[int, ...]
+    folded: int
 
 
 class CompiledQuestion(NamedTuple):
@@ -87,12 +89,14 @@ class RowScore(NamedTuple):
 
 class _Context(NamedTuple):
     """What a row's answers to the conditional questions fix, for the fast path: the answers conditions read,
-    their points, whether one of them answers a question not shown, and the row scores met so far by totals."""
+    their points (also folded, see Scorer.fold), whether one of them answers a question not shown, and the row
+    scores met so far by folded totals."""
 
     read: dict[str, tuple[str, ...]]
     points: tuple[int, ...]
+    folded: int
     ignored: bool
-    scores: dict[tuple[int, ...], RowScore]
+    scores: dict[int, RowScore]
 
 
 CompiledRules = tuple[tuple[Optional[Test], Rule], ...]
@@ -114,6 +118,7 @@ class Scorer:
         self.role_ids = pack.role_ids
         self.vectors = _choice_vectors(pack)
         self.zero_points = (0,) * len(self.role_ids)
+        self._fold_powers = _fold_powers(self.vectors, len(self.role_ids))
         self.tie_order = tuple(self.role_ids.index(role) for role in pack.tie_break)
         read = set(_questions_read_by_conditions(pack))
         self.questions = tuple(self._compile_question(q, q.id in read) for q in pack.questions)
@@ -146,8 +151,15 @@ class Scorer:
 
     def _valid(self, question: Question, choices: tuple[str, ...]) -> ValidAnswer:
         vectors = self.vectors[question.id]
-        columns = zip(*(vectors[c] for c in choices), strict=True)
-        return ValidAnswer(choices, tuple(sum(column) for column in columns))
+        points = tuple(sum(column) for column in zip(*(vectors[c] for c in choices), strict=True))
+        return ValidAnswer(choices, points, self.fold(points))
+
+    def fold(self, points: Iterable[int]) -> int:
+        """Points per role as one number: role r's points times base ** r, the base more than twice the largest
+        total any answers can reach. The fold of a sum is the sum of the folds, and distinct totals fold to
+        distinct numbers, so the fast path adds one number per answer (not a tuple per role) and looks the
+        sum up."""
+        return sum(map(operator.mul, points, self._fold_powers))
 
     # Answers
 
@@ -212,20 +224,20 @@ class Scorer:
             context = self._contexts.get(key) or self._context(key)
             if context is None:
                 return None
-            points = [context.points]
+            folded = context.folded
             for index, remembered in self._free_plan:
                 answer = remembered.get(values[index])  # type: ignore[call-overload]
                 if answer is None:
                     return None
-                points.append(answer.points)
+                folded += answer.folded
         except TypeError:  # a value that cannot be a key (a list): the slow path reads it
             return None
-        totals = _sum_points(points)
-        scored = context.scores.get(totals)
+        scored = context.scores.get(folded)
         if scored is None:
-            scored = RowScore(self.decide(context.read, totals), (), (), context.ignored)
+            points = [context.points, *(remembered[values[index]].points for index, remembered in self._free_plan)]  # type: ignore[index]
+            scored = RowScore(self.decide(context.read, _sum_points(points)), (), (), context.ignored)
             if self._remembered_scores < MAX_REMEMBERED_OUTCOMES:
-                context.scores[totals] = scored
+                context.scores[folded] = scored
                 self._remembered_scores += 1
         return scored
 
@@ -244,7 +256,8 @@ class Scorer:
                 return None
             read[question_id] = answer.choices
             points.append(answer.points)
-        context = _Context(read, _sum_points(points), ignored, {})
+        totals = _sum_points(points)
+        context = _Context(read, totals, self.fold(totals), ignored, {})
         if len(self._contexts) < MAX_REMEMBERED_CONTEXTS:
             self._contexts[values] = context
         return context
@@ -377,6 +390,14 @@ def _values_at(positions: Sequence[int]) -> Callable[[Sequence[object]], tuple[o
         only = positions[0]
         return lambda values: (values[only],)
     return operator.itemgetter(*positions) if positions else lambda values: ()
+
+
+def _fold_powers(vectors: Mapping[str, Mapping[str, tuple[int, ...]]], roles: int) -> tuple[int, ...]:
+    """base ** r for each role r (see Scorer.fold): the base is more than twice the largest total any answers can
+    reach, which is at most every choice's largest points (as a size) added up."""
+    largest_total = sum(max(map(abs, vector), default=0) for choices in vectors.values() for vector in choices.values())
+    base = 2 * largest_total + 1
+    return tuple(base**role for role in range(roles))
 
 
 def _sum_points(points: list[tuple[int, ...]]) -> tuple[int, ...]:
