@@ -94,7 +94,7 @@ class RowResults:
     def cells(self, row: InputRow) -> tuple[object, ...]:
         if row.answers is None:
             return self._error(row, "; ".join(row.problems))
-        scored = self.scorer.score_values(row.answers, f"row {row.number}")
+        scored = self.scorer.score_known(row.answers) or self.scorer.score_values(row.answers, f"row {row.number}")
         outcome = scored.outcome
         if outcome is None or row.problems:
             return self._error(row, self._problems(row, scored))

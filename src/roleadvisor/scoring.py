@@ -130,7 +130,7 @@ class Scorer:
         self.scale = strength_scale(self)
         self.question_ids = tuple(q.id for q in pack.questions)
         self._texts: dict[str, dict[str, ValidAnswer]] = {q.id: {} for q in pack.questions}
-        # The fast path's plans (see _score_known_texts), by position in question order.
+        # The fast path's plans (see score_known), by position in question order.
         conditional = [i for i, c in enumerate(self.questions) if c.shown is not None or c.read_by_conditions]
         self._conditional_plan = tuple(
             (i, self.question_ids[i], self.questions[i].shown, self._texts[self.question_ids[i]]) for i in conditional
@@ -204,15 +204,16 @@ class Scorer:
     def score_row(self, raw: Mapping[str, object], where: str) -> RowScore:
         """Score one row of raw answers (question id -> value, as `raw_answer` reads them); never raises for bad
         answers: each is named in `problems`. Answers to questions not shown are ignored."""
-        return self._score_known_texts(tuple(map(raw.get, self.question_ids))) or self._score_fully(raw, where)
+        return self.score_known(tuple(map(raw.get, self.question_ids))) or self._score_fully(raw, where)
 
     def score_values(self, values: Sequence[object], where: str) -> RowScore:
         """score_row for a row given as its raw values in question order (`question_ids`; None where it has no
         value), as a reader of fixed columns has them: no mapping to build for each row."""
-        return self._score_known_texts(values) or self._score_fully(dict(zip(self.question_ids, values, strict=True)), where)
+        return self.score_known(values) or self._score_fully(dict(zip(self.question_ids, values, strict=True)), where)
 
-    def _score_known_texts(self, values: Sequence[object]) -> RowScore | None:
-        """The fast path, for a row whose every shown answer is a text met before; None for any other row.
+    def score_known(self, values: Sequence[object]) -> RowScore | None:
+        """The fast path alone, for a row given as in score_values whose every shown answer is a text met before
+        (score_values met it, or score_row); None for any other row, which score_values then checks in full.
 
         The answers to the conditional questions (those a `when` or a rule reads, or that have a `when`) fix
         which questions are shown, what the rules see, and part of the points: that is the row's context,
