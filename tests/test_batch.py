@@ -639,6 +639,16 @@ def test_output_format_follows_the_output_extension_unless_given(
     assert rows[0]["role"] == "developer"
 
 
+@pytest.mark.parametrize("output_name", ["results.xlsx", "results.XLS", "results.ods"])
+def test_an_output_named_as_a_workbook_is_refused_before_anything_is_read(runner: CliRunner, tmp_path: Path, output_name: str) -> None:
+    path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{STUDENT}\n")
+    code, out, err = batch(runner, str(path), "--output", str(tmp_path / output_name))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"roleadvisor: --output {tmp_path / output_name}: batch writes CSV or JSON Lines, not a workbook")
+    assert "name the file .csv" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [("missing.csv", None), ("in.csv", f'{HEADER}\n1,A,{STUDENT}\n2,"B,{STUDENT}\n'.encode()), ("in.jsonl", b"[1, 2]\n")],

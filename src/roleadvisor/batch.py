@@ -29,6 +29,8 @@ SUMMARY_ROWS = 5
 PROGRESS_EVERY = 1024
 # Distinct outcomes whose result cells are kept (the scorer keeps at most as many outcomes).
 MAX_REMEMBERED_CELLS = 65_536
+# Workbook formats a spreadsheet recognises by their extension, which batch does not write.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".numbers")
 # --output - means stdout, as INPUT - means stdin.
 STDOUT = Path("-")
 
@@ -156,6 +158,7 @@ def run_batch(
     if output == STDOUT:
         output = None
     refuse_overwriting_input(input_name, output)
+    refuse_workbook_name(output)
     scorer = scorer_for(pack)
     columns = result_columns(scorer)
     question_ids = scorer.question_ids  # readers hand each row's answers over in this order (Scorer.score_values)
@@ -202,6 +205,16 @@ def refuse_overwriting_input(input_name: str, output: Path | None) -> None:
         same = False
     if same:
         raise InputFileError(f"{printable(input_name)}: --output is the input file; write the results elsewhere")
+
+
+def refuse_workbook_name(output: Path | None) -> None:
+    """Refuse an output named as a spreadsheet workbook: text in a file named .xlsx is a file the spreadsheet
+    will not open."""
+    if output is not None and output.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise UsageError(
+            f"--output {printable(output)}: batch writes CSV or JSON Lines, not a workbook ({output.suffix}); "
+            "name the file .csv, which spreadsheets open"
+        )
 
 
 def output_kind(fmt: str | None, output: Path | None, input_kind: str) -> str:
