@@ -92,6 +92,42 @@ def test_with_stderr_closed_an_error_is_quiet_and_exit_2(tmp_path: Path) -> None
     assert crash_files(tmp_path) == []
 
 
+# stdout redirected to a file: all or nothing, as --output
+
+
+def rows_then_an_unclosed_quote(tmp_path: Path) -> Path:
+    """Far more good rows than stdout's buffer holds, so that some reach the file, then a quote never closed."""
+    good = ROWS.splitlines(keepends=True)[1]
+    path = tmp_path / "in.csv"
+    path.write_text(ROWS + good * 5_000 + '"' + good)
+    return path
+
+
+@pytest.mark.parametrize(("redirect", "before"), [(">", ""), (">>", "kept,from,before\n")], ids=["write", "append"])
+def test_a_run_that_fails_leaves_a_redirected_stdout_file_as_it_was(tmp_path: Path, redirect: str, before: str) -> None:
+    rows_then_an_unclosed_quote(tmp_path)
+    (tmp_path / "out.csv").write_text(before)
+    result = shell(f"PROGRAM batch in.csv {redirect} out.csv", tmp_path)
+    assert result.returncode == 2 and "is never closed" in result.stderr
+    assert (tmp_path / "out.csv").read_text() == before
+
+
+def test_with_stderr_in_the_same_file_a_failed_run_leaves_only_the_message(tmp_path: Path) -> None:
+    rows_then_an_unclosed_quote(tmp_path)
+    result = shell("PROGRAM batch in.csv > out.csv 2>&1", tmp_path)
+    assert result.returncode == 2
+    written = (tmp_path / "out.csv").read_text()
+    assert written.startswith("roleadvisor: in.csv: row 5003: a quote") and written.count("\n") == 1  # no rows, no gap of NULs
+
+
+def test_a_run_that_succeeds_writes_every_row_to_a_redirected_stdout_file(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text(ROWS + ROWS.splitlines(keepends=True)[1] * 5_000)
+    result = shell("PROGRAM batch in.csv >> out.csv", tmp_path)
+    assert result.returncode == 0
+    lines = (tmp_path / "out.csv").read_text().splitlines()
+    assert len(lines) == 5_002 and lines[0].startswith("role,") and lines[-1].startswith("developer,")
+
+
 # A folder that cannot be searched
 
 
@@ -191,3 +227,21 @@ def test_a_stopping_signal_during_batch_leaves_no_temp_file(tmp_path: Path, sign
     assert batch.stderr.read() == ""
     batch.stdin.close()
     assert sorted(path.name for path in tmp_path.iterdir()) == []
+
+
+def test_a_stopping_signal_during_batch_leaves_a_redirected_stdout_file_empty(tmp_path: Path) -> None:
+    with (tmp_path / "out.csv").open("w") as out:
+        batch = subprocess.Popen(
+            [sys.executable, "-m", "roleadvisor", "batch", "-"],
+            cwd=tmp_path, env=program_env(tmp_path), stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert batch.stdin is not None and batch.stderr is not None
+        rows = ROWS.splitlines(keepends=True)[1] * (2**20 // len(ROWS))
+        batch.stdin.write(ROWS + rows)  # returns once batch has read most of it, so rows have reached the file
+        batch.stdin.flush()
+        assert (tmp_path / "out.csv").stat().st_size > 0
+        batch.send_signal(signal.SIGTERM)
+        assert batch.wait(timeout=TIMEOUT) == 143
+        batch.stdin.close()
+        assert batch.stderr.read() == ""
+    assert (tmp_path / "out.csv").read_text() == ""

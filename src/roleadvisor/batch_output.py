@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, TextIO, cast
 
 from roleadvisor.batch_input import Carried
-from roleadvisor.files import StdoutWriter, atomic_output
+from roleadvisor.files import StdoutWriter, atomic_output, stdout_taken_back_on_failure
 from roleadvisor.safe_text import printable
 
 # How many field names a note about left-out JSONL fields names.
@@ -179,14 +179,16 @@ def kept_apart(names: list[str]) -> list[str]:
 @contextlib.contextmanager
 def output_stream(output: Path | None, bom: bool = False) -> Iterator[TextIO]:
     """stdout, or a temp file beside `output` renamed over it only when the whole run succeeds; with `bom`, the
-    text starts with a byte order mark (spreadsheets then read it as UTF-8)."""
+    text starts with a byte order mark (spreadsheets then read it as UTF-8). stdout redirected to a file is
+    likewise left as it was when the run fails."""
     if output is None:
         _write_utf8_to_stdout()
         stdout = StdoutWriter()
-        if bom:
-            stdout.write("\ufeff")
-        yield cast(TextIO, stdout)  # the writers need only write(), which StdoutWriter has
-        stdout.flush()
+        with stdout_taken_back_on_failure():
+            if bom:
+                stdout.write("\ufeff")
+            yield cast(TextIO, stdout)  # the writers need only write(), which StdoutWriter has
+            stdout.flush()
         return
     with atomic_output(output) as stream:
         if bom:

@@ -221,6 +221,55 @@ def silence_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+@contextlib.contextmanager
+def stdout_taken_back_on_failure() -> Iterator[None]:
+    """When stdout is a plain file (`> results.csv`, `>> results.csv`), a block that fails leaves the file as it
+    was before the block, as `--output` would: what the block wrote is cut off again, and stdout is pointed at
+    /dev/null so that nothing left in its buffer lands there later. A pipe or a terminal cannot take back what
+    reached it."""
+    start = _plain_file_end(sys.stdout)
+    if start is None:
+        yield
+        return
+    # A descriptor of our own for the file: a failed write points stdout's at /dev/null (stdout_failed).
+    file, end = start
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        with contextlib.suppress(OSError):
+            silence_stdout()
+            os.ftruncate(file, end)
+            os.lseek(file, end, os.SEEK_SET)  # stdout's offset too, in case stderr writes to the same file (`2>&1`)
+        raise
+    finally:
+        os.close(file)
+
+
+def _plain_file_end(stream: TextIO) -> tuple[int, int] | None:
+    """A new descriptor for stdout's file and where its data ends now, when it is a plain file; else None."""
+    try:
+        stream.flush()
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        descriptor = stream.fileno()
+        end = status.st_size if _appending(descriptor) else os.lseek(descriptor, 0, os.SEEK_CUR)
+        return os.dup(descriptor), end
+    except (OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test's stand-in stream), or closed
+        return None
+
+
+def _appending(descriptor: int) -> bool:
+    """Whether the file was opened to append (`>>`): every write then goes to its end, wherever the offset is."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no way to ask
+        return False
+    return bool(fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_APPEND)
+
+
 # A process started with stdin, stdout or stderr closed (`<&-`, `>&-`, `2>&-`)
 
 
