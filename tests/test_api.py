@@ -96,7 +96,36 @@ def test_score_rows_scores_each_row_or_names_its_problems(shipped: Pack) -> None
     assert [row.ok for row in rows] == [True, False, False]
     assert (rows[0].role, rows[0].target, rows[0].next_course) == ("developer", "developer", "ai-developers-course")
     assert "unknown choice 'fame' for 'goal'" in rows[1].problems[0]
-    assert rows[2].problems[-1].startswith("missing answers for: background")
+    assert rows[2].problems[-1].startswith("row 2: missing answers for: background")
+
+
+def test_score_rows_names_a_row_that_is_not_a_mapping_and_goes_on(shipped: Pack) -> None:
+    rows = list(roleadvisor.score_rows(shipped, [None, 5, ["student"], STUDENT]))  # type: ignore[list-item]
+    assert [row.problems for row in rows[:3]] == [
+        ("row 0: expected a mapping of question id -> answer, got NoneType",),
+        ("row 1: expected a mapping of question id -> answer, got int",),
+        ("row 2: expected a mapping of question id -> answer, got list",),
+    ]
+    assert rows[3].ok and rows[3].role == "developer"
+
+
+class SeriesLike:
+    """What pandas hands a function in `DataFrame.apply(..., axis=1)`: a row with `get`, NaN where a cell is empty."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self.values = values
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
+
+
+def test_score_rows_reads_nan_as_unanswered_as_pandas_means_it(shipped: Pack) -> None:
+    # A student is not asked about production experience: NaN there is no answer, as an empty cell is.
+    with_nan = SeriesLike({**STUDENT, "production_experience": float("nan")})
+    missing_goal = SeriesLike({**STUDENT, "goal": float("nan")})
+    first, second = roleadvisor.score_rows(shipped, [with_nan, missing_goal])
+    assert first.ok and first.role == "developer"
+    assert second.problems == ("row 1: missing answers for: goal",)
 
 
 def test_check_pack_reports_the_shipped_pack_clean() -> None:

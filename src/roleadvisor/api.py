@@ -57,14 +57,20 @@ class RowResult(NamedTuple):
 
 def score_rows(pack: Pack, rows: Iterable[Mapping[str, object]]) -> Iterator[RowResult]:
     """Score each mapping of question id -> answer (a choice id, choice ids separated by ';', a list of them, or
-    None / '' for unanswered), lazily and in order. Answers to questions a row's other answers do not ask are
-    ignored, as in the quiz; keys that are not question ids are ignored too."""
+    None / NaN / '' for unanswered), lazily and in order. A row may be anything with a `get` method (a dict, a
+    pandas Series). Answers to questions a row's other answers do not ask are ignored, as in the quiz; keys that
+    are not question ids are ignored too. Each problem starts with the row's position, as in "row 3: ..."."""
     scorer = scorer_for(pack)
     for index, raw in enumerate(rows):
-        scored = scorer.score_row(raw, f"row {index}")
+        where = f"row {index}"
+        if not callable(getattr(raw, "get", None)):
+            problem = f"{where}: expected a mapping of question id -> answer, got {type(raw).__name__}"
+            yield RowResult(index, None, None, None, None, None, None, None, (problem,))
+            continue
+        scored = scorer.score_row(raw, where)
         outcome = scored.outcome
         if outcome is None:
-            missing = (f"missing answers for: {', '.join(scored.missing)}",) if scored.missing else ()
+            missing = (f"{where}: missing answers for: {', '.join(scored.missing)}",) if scored.missing else ()
             yield RowResult(index, None, None, None, None, None, None, None, (*scored.problems, *missing))
             continue
         role_ids = scorer.role_ids

@@ -179,8 +179,9 @@ class Scorer:
     def raw_answer(self, question_id: str, value: object, where: str) -> ValidAnswer | None:
         """A row's raw value validated: None when unanswered; AnswerError when it is not a valid answer.
 
-        A value is None, a text (one choice id, or several separated by ';'; blank is unanswered), true/false
-        (YAML's reading of yes/no), or a list of those. Order, spaces and repeats do not matter.
+        A value is None (or NaN, pandas' missing value), a text (one choice id, or several separated by ';'; blank
+        is unanswered), true/false (YAML's reading of yes/no), or a list of those. Order, spaces and repeats do
+        not matter.
         """
         if type(value) is str:
             remembered = self._texts[question_id]
@@ -196,7 +197,7 @@ class Scorer:
                 if len(remembered) < MAX_REMEMBERED_TEXTS:
                     remembered[value] = known
             return known
-        if value is None:
+        if _is_missing(value):
             return None
         choices = tuple(choice for choice in as_choices(value, f"{where}: '{question_id}'") if choice)
         return self.answer(question_id, choices, where) if choices else None
@@ -381,8 +382,13 @@ def _separator_hint(question: Question, choices: tuple[str, ...]) -> str:
 
 
 def _is_blank(value: object) -> bool:
-    """An unanswered raw value: None, or a text with no choice in it."""
-    return value is None or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
+    """An unanswered raw value: None or NaN, or a text with no choice in it."""
+    return _is_missing(value) or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
+
+
+def _is_missing(value: object) -> bool:
+    """None, or NaN: the value pandas gives an empty cell (a float that equals nothing, itself included)."""
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _values_at(positions: Sequence[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
