@@ -335,3 +335,17 @@ def test_piped_rows_show_a_spinner_counting_rows_on_the_terminal_and_reach_stdou
     assert screen.rstrip().endswith("Scored 5000 rows.")
     assert len(rows_of(out.read_text(encoding="utf-8"))) == 5000
     assert "Learner" not in screen  # no result row went to the terminal
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize("after", ["| head -3", ""], ids=["piped-to-head", "rows-on-the-terminal"])
+def test_no_live_display_shares_the_screen_with_rows(tmp_path: Path, after: str) -> None:
+    """`roleadvisor batch in.csv | head -3` and `roleadvisor batch in.csv` at a terminal: the rows reach the screen
+    (through head, or straight), so a progress bar drawn there would be cut into them and left behind."""
+    from terminal import run_at_a_terminal
+
+    rows = csv_with_names(tmp_path, *(f"Learner {n}" for n in range(20_000)))
+    status, screen = run_at_a_terminal(f"{shlex.quote(sys.executable)} -m roleadvisor batch {shlex.quote(str(rows))} {after}", timeout=120)
+    assert status == 0
+    assert "Scoring" not in screen
+    assert screen.startswith("id,name,role,")

@@ -28,6 +28,7 @@ from roleadvisor.files import (
     refuse_overwriting_stdin,
     silence_stdout,
     stdout_failed,
+    stdout_reaches_no_screen,
     write_atomic,
     written_together,
 )
@@ -435,8 +436,8 @@ def batch(
 
     INPUT is a .csv or .jsonl file, or - for stdin. CSV: a header row of question ids (see `roleadvisor questions`),
     choices of a multi-choice cell separated by ';', an empty cell for no answer. JSONL: one answers object
-    per line. Other columns (a name, an id) are carried through; then come role, confidence, label,
-    next_course, roadmap, score_<role> and error. Blank lines are skipped.
+    per line. Other columns (a name, an id) are carried through; then come role (to start in), target (to aim
+    for), confidence, label, next_course, roadmap, score_<role> and error. Blank lines are skipped.
 
     Exit 0 when every row scored, 1 when some rows had errors, 2 when the input cannot be read.
     """
@@ -445,7 +446,9 @@ def batch(
     typing = input_file == "-" and sys.stdin.isatty()
     if typing:
         typer.echo("Reading rows from the keyboard; end with Ctrl-D.", err=True)
-    show_progress = sys.stderr.isatty() and not typing
+    # A live display shares the screen with nothing: not with rows on a terminal, nor with what a pipe's reader prints.
+    to_stdout = output is None or output == STDIO
+    show_progress = sys.stderr.isatty() and not typing and (not to_stdout or stdout_reaches_no_screen())
     summary = run_batch(_pack(data), input_file, output=output, fmt=fmt, progress=show_progress, raw_cells=raw_cells, bom=bom)
     typer.echo(escaped(summary.message), err=True)
     raise typer.Exit(summary.exit_code)

@@ -221,6 +221,16 @@ def silence_stdout() -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def stdout_reaches_no_screen() -> bool:
+    """Whether stdout is a plain file or a device that is not a terminal (/dev/null): then nothing it carries is
+    shown on a screen. A terminal shows it, and so may a pipe's reader (`| head`)."""
+    try:
+        mode = os.fstat(sys.stdout.fileno()).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return stat.S_ISREG(mode) or (stat.S_ISCHR(mode) and not os.isatty(sys.stdout.fileno()))
+
+
 @contextlib.contextmanager
 def stdout_taken_back_on_failure() -> Iterator[None]:
     """When stdout is a plain file (`> results.csv`, `>> results.csv`), a block that fails leaves the file as it
