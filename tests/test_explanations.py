@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
 
-from roleadvisor.explanations import explain_question
+from roleadvisor.explanations import explain_question, rules_choosing
+from roleadvisor.loader import load_pack
 from roleadvisor.pack import Pack, Question
+from roleadvisor.scoring import scorer_for
+from strategies import answer_sets
+
+SHIPPED = load_pack(None)
 
 
 def question(pack: Pack, question_id: str) -> Question:
@@ -16,14 +22,43 @@ def question(pack: Pack, question_id: str) -> Question:
 
 def test_a_choice_leans_toward_its_role_with_its_points(pack: Pack) -> None:
     leanings = explain_question(pack, question(pack, "goal")).leanings
-    assert leanings[0] == "A first serious AI portfolio: +3 AI Developer"
-    assert leanings[2] == "Own reliable AI systems, not only demos: +3 AI Engineer"
+    assert leanings[0].startswith("A first serious AI portfolio: +3 AI Developer; ")
+    assert leanings[2].startswith("Own reliable AI systems, not only demos: +3 AI Engineer; ")
+    assert explain_question(pack, question(pack, "deployment")).leanings[0].count(";") == 0  # no rule reads it
 
 
 def test_a_fact_is_explained_as_setting_the_build_level(pack: Pack) -> None:
     explanation = explain_question(pack, question(pack, "background"))
     assert "sets your build level" in " ".join(explanation.why)
-    assert explanation.leanings[0] == "Student or fresher: no points to any role"
+    assert explanation.leanings[0].startswith("Student or fresher: no points to any role; start as AI Developer, as the page says:")
+
+
+def test_a_choice_that_a_page_rule_reads_says_where_the_rule_starts_you(pack: Pack) -> None:
+    goal = explain_question(pack, question(pack, "goal")).leanings
+    assert goal[3] == (
+        "I am torn between app-building and platform-building: no points to any role; start as AI Developer, as the "
+        'page says: "Build a few AI applications first. If you enjoy the engineering behind reliability, system design, '
+        'and deployment, move toward AI Engineer next."'
+    )
+    production = explain_question(pack, question(pack, "production_experience")).leanings
+    assert production[0].startswith(
+        'Yes, I have owned services in production: no points to any role; with "Experienced engineer (backend, '
+        'platform, data or ML)" and "Own reliable AI systems, not only demos", start as AI Engineer'
+    )
+    assert production[1] == "Not yet: no points to any role"
+
+
+@settings(max_examples=300, deadline=None)
+@given(answers=answer_sets(SHIPPED))
+def test_what_a_choice_says_about_the_start_holds_for_every_answer_set_with_it(answers: dict[str, tuple[str, ...]]) -> None:
+    """`?` never promises a start the result then breaks: where a choice's rule needs nothing else, every answer set
+    with that choice starts there; where it names other answers, every answer set with all of them does."""
+    start = SHIPPED.role_ids[scorer_for(SHIPPED).decide(answers).start]
+    for question_id, chosen in answers.items():
+        for choice_id in chosen:
+            for rule, others in rules_choosing(SHIPPED, question_id, choice_id):
+                if all(set(answers.get(test.question, ())) & set(test.choices) for test in others):
+                    assert start == rule.start, (question_id, choice_id, rule.id)
 
 
 def test_a_choice_without_weights_says_it_adds_no_points(pack: Pack) -> None:

@@ -1,5 +1,5 @@
-"""Why a question is asked and what each of its choices leans toward, from the pack's weights and the sentences of
-the page they cite.
+"""Why a question is asked and what each of its choices leans toward, from the pack's weights, the page's rules that
+read the choice, and the sentences of the page they cite.
 
 One pure function of (pack, question), so that `?` says the same words in the full-screen and the plain quiz.
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from roleadvisor.conditions import describe
-from roleadvisor.pack import AnswerIn, Choice, Condition, Pack, Question, Weight
+from roleadvisor.conditions import AllOf, describe
+from roleadvisor.pack import AdviceRule, AnswerIn, Choice, Condition, Pack, Question, Weight
 
 
 class Explanation(NamedTuple):
@@ -22,15 +22,15 @@ class Explanation(NamedTuple):
 def explain_question(pack: Pack, question: Question) -> Explanation:
     sources = cited_sources(pack, question)
     if question.fact:
-        why = ["Why it is asked: it is a fact about where you start. It sets your build level (which course fits, and "
-               "whether AI Engineer can be your starting role) and adds no points to any role."]
+        why = ["Why it is asked: it is a fact about where you start. It sets your build level, which decides the course "
+               "that fits first and, through the page's rules, where some learners start; it adds no points to any role."]
     elif sources:
         why = [f"Why it is asked: each answer adds points toward a role, as the source page says: {'; '.join(sources)}."]
     else:
         why = ["Why it is asked: the pack's rules (courses, later questions) read its answer; it adds no points to any role."]
     if question.when is not None:
         why.append(f"It is asked because {asked_when(pack, question.when)}.")
-    return Explanation(tuple(why), tuple(choice_leaning(pack, choice) for choice in question.choices))
+    return Explanation(tuple(why), tuple(choice_leaning(pack, question, choice) for choice in question.choices))
 
 
 def asked_when(pack: Pack, condition: Condition) -> str:
@@ -47,10 +47,44 @@ def cited_sources(pack: Pack, question: Question) -> list[str]:
     return [f"\"{source_text(pack, source_id)}\"" for source_id in source_ids]
 
 
-def choice_leaning(pack: Pack, choice: Choice) -> str:
-    if not choice.weights:
-        return f"{choice.label}: no points to any role"
-    return f"{choice.label}: " + "; ".join(weight_text(pack, weight) for weight in choice.weights)
+def choice_leaning(pack: Pack, question: Question, choice: Choice) -> str:
+    """Where a choice leans: its points, then each of the page's rules that this choice (with the answers the
+    rule also names) makes decide the start, in the order they are tried."""
+    points = "; ".join(weight_text(pack, weight) for weight in choice.weights) or "no points to any role"
+    rules = [rule_text(pack, rule, others) for rule, others in rules_choosing(pack, question.id, choice.id)]
+    return f"{choice.label}: " + "; ".join([points, *rules])
+
+
+def rules_choosing(pack: Pack, question_id: str, choice_id: str) -> list[tuple[AdviceRule, list[AnswerIn]]]:
+    """The page's rules that hold with this choice, each with the other answers it also needs (rules that are one
+    answer test, or all of several), in the order they are tried. Once one needs no other answer, the choice
+    alone decides: later rules never apply, and earlier ones that start and aim the same way say nothing new."""
+    found = []
+    for rule in pack.advice_rules:
+        tests = list(rule.when.conditions) if isinstance(rule.when, AllOf) else [rule.when]
+        answer_tests = [test for test in tests if isinstance(test, AnswerIn)]
+        if len(answer_tests) < len(tests):
+            continue
+        if any(test.question == question_id and choice_id in test.choices for test in answer_tests):
+            others = [test for test in answer_tests if test.question != question_id]
+            if not others:
+                return [(earlier, needs) for earlier, needs in found if (earlier.start, earlier.target) != (rule.start, rule.target)] + [(rule, [])]
+            found.append((rule, others))
+    return found
+
+
+def rule_text(pack: Pack, rule: AdviceRule, others: list[AnswerIn]) -> str:
+    with_others = f"with {' and '.join(answer_labels(pack, test) for test in others)}, " if others else ""
+    aim = f", aiming for {role_title(pack, rule.target)}" if rule.target and rule.target != rule.start else ""
+    return f"{with_others}start as {role_title(pack, rule.start)}{aim}, as the page says: \"{source_text(pack, rule.source)}\""
+
+
+def answer_labels(pack: Pack, test: AnswerIn) -> str:
+    """An answer test in words: the choices' labels (the question's prompt is implied by them)."""
+    question = pack.question(test.question)
+    if question is None:
+        return describe(test)
+    return " or ".join(f"\"{choice.label}\"" for choice in question.choices if choice.id in test.choices)
 
 
 def weight_text(pack: Pack, weight: Weight) -> str:
