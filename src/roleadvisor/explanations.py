@@ -59,7 +59,7 @@ def rules_choosing(pack: Pack, question_id: str, choice_id: str) -> list[tuple[A
     """The page's rules that hold with this choice, each with the other answers it also needs (rules that are one
     answer test, or all of several), in the order they are tried. Once one needs no other answer, the choice
     alone decides: later rules never apply, and earlier ones that start and aim the same way say nothing new."""
-    found = []
+    found: list[tuple[AdviceRule, list[AnswerIn]]] = []
     for rule in pack.advice_rules:
         tests = list(rule.when.conditions) if isinstance(rule.when, AllOf) else [rule.when]
         answer_tests = [test for test in tests if isinstance(test, AnswerIn)]
