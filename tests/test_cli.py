@@ -589,6 +589,23 @@ def test_a_bad_option_value_is_one_roleadvisor_line_naming_the_valid_values(runn
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"roleadvisor: {message}\n")
 
 
-def test_an_unknown_option_keeps_clicks_usage_block(runner: CliRunner) -> None:
-    result = run(runner, "compare", "--colour")
-    assert result.exit_code == 2 and "No such option: --colour" in result.stderr and "Usage:" in result.stderr
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "--colour"], "no such option: --colour; see 'roleadvisor compare -h'"),
+        (["batch"], "missing argument 'INPUT'; see 'roleadvisor batch -h'"),
+        (["quiz", "--no-input", "-a"], "option '-a' requires an argument"),
+        (["bogus"], "no such command 'bogus' (commands: quiz, compare, roles, courses, guide, questions, faq, check, batch); see 'roleadvisor -h'"),
+        (["compre"], "no such command 'compre' (did you mean 'compare', 'courses'?); see 'roleadvisor -h'"),
+        (["\x1b[2J"], "no such command '\\x1b[2J' (commands: quiz, compare, roles, courses, guide, questions, faq, check, batch); see 'roleadvisor -h'"),
+    ],
+    ids=["unknown-option", "missing-argument", "missing-value", "unknown-command", "misspelt-command", "escape-sequence"],
+)
+def test_a_parse_error_is_one_roleadvisor_line_saying_where_help_is(runner: CliRunner, args: list[str], message: str) -> None:
+    result = run(runner, *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"roleadvisor: {message}\n")
+
+
+def test_the_program_alone_shows_its_help_and_exits_2(runner: CliRunner) -> None:
+    result = run(runner)
+    assert result.exit_code == 2 and result.stderr.startswith("Usage: roleadvisor [OPTIONS] COMMAND") and "Commands:" in result.stderr

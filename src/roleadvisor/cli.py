@@ -13,12 +13,13 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from roleadvisor import __version__
 from roleadvisor.errors import AnswerError, Cancelled, RoleAdvisorError, UsageError
@@ -39,7 +40,54 @@ from roleadvisor.safe_text import escaped, printable
 PROG = "roleadvisor"
 COMPLETE_VAR = "_ROLEADVISOR_COMPLETE"  # typer's name for it: _<PROG>_COMPLETE; set by the shell's completion script
 
+class OneLineErrors(TyperGroup):
+    """The app's command group. Run standalone (as a program, or by CliRunner), the errors click itself finds while
+    parsing (an unknown command or option, a missing argument or value) are one `roleadvisor: ...` line that says
+    where help is, exit 2, like every usage error of ours, rather than click's usage block."""
+
+    def main(
+        self,
+        args: Optional[Sequence[str]] = None,
+        prog_name: Optional[str] = None,
+        complete_var: Optional[str] = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        except typer.TyperException as error:  # click's own errors (typer's Exit and Abort are not among them)
+            _show_in_one_line(error)
+            sys.exit(getattr(error, "exit_code", 2))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _show_in_one_line(error: typer.TyperException) -> None:
+    if isinstance(error, BadValue):
+        error.show()
+        return
+    format_message = getattr(error, "format_message", None)
+    message = (format_message() if callable(format_message) else str(error)).rstrip(".")
+    show = getattr(error, "show", None)
+    if "\n" in message and callable(show):  # the help itself (`roleadvisor` alone), shown as asked
+        show()
+        return
+    if ". Did you mean " in message:
+        message = message.replace(". Did you mean ", " (did you mean ") + ")"
+    context = getattr(error, "ctx", None)
+    if message.startswith("No such command") and "did you mean" not in message and context is not None:
+        if isinstance(context.command, TyperGroup):
+            message += f" (commands: {', '.join(context.command.list_commands(context))})"
+    help_at = f"; see '{context.command_path} -h'" if context is not None else ""
+    typer.echo(escaped(f"{PROG}: {message[:1].lower()}{message[1:]}{help_at}"), err=True)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     name=PROG,
     help="Choose between AI roles (AI Developer or AI Engineer) with reasons you can check.",
     # typer's own completion options would import its completion code on every run: see _main's instead.
