@@ -252,11 +252,21 @@ def test_a_lone_surrogate_in_a_jsonl_row_is_an_error_of_that_row(runner: CliRunn
     assert "'goal': holds half of a character" in rows[1]["error"] and "name" not in rows[1]
 
 
-def test_a_long_unquoted_cell_is_named_as_over_the_field_limit(runner: CliRunner, tmp_path: Path) -> None:
-    path = write(tmp_path, "in.csv", f"{HEADER}\n1,{'x' * 1_000_000},{STUDENT}\n")
-    code, _, err = batch(runner, str(path))
-    assert code == 2
-    assert err == f"roleadvisor: {path}: row 2: a cell longer than the CSV field limit (131,072 characters); batch reads no longer cells\n"
+@pytest.mark.parametrize("cell", ["x" * 1_000_000, '"' + "x" * 200_000 + '"'], ids=["unquoted", "quoted"])
+def test_a_row_with_a_cell_over_the_field_limit_is_one_row_in_error_and_the_run_goes_on(runner: CliRunner, tmp_path: Path, cell: str) -> None:
+    path = write(tmp_path, "in.csv", f"{HEADER}\n1,Asha,{STUDENT}\n2,{cell},{STUDENT}\n3,Ben,{STUDENT}\n")
+    code, out, err = batch(runner, str(path))
+    assert code == 1 and "1 row had errors (row 3;" in err
+    rows = rows_of(out)
+    assert [(row["id"], row["name"], row["role"]) for row in rows] == [("1", "Asha", "developer"), ("", "", ""), ("3", "Ben", "developer")]
+    assert rows[1]["error"] == "row 3: a cell longer than the CSV field limit (131,072 characters); batch reads no longer cells"
+
+
+def test_a_header_cell_over_the_field_limit_stops_the_run(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", f"{'x' * 200_000},{HEADER}\n1,A,{STUDENT}\n")
+    code, out, err = batch(runner, str(path))
+    assert (code, out) == (2, "")
+    assert err == f"roleadvisor: {path}: row 1: a cell longer than the CSV field limit (131,072 characters); batch reads no longer cells\n"
 
 
 MEMORY_PROBE = """

@@ -116,7 +116,8 @@ def read_csv(source: Source, question_ids: tuple[str, ...], result_columns: tupl
     try:
         number, header = _header(reader, source.name)
     except (csv.Error, LineError) as error:
-        raise _unreadable(source, reader.line_num + 1, error) from None
+        # The line it failed on: the csv module has counted it; a line DecodedLines refused never reached it.
+        raise _unreadable(source, reader.line_num + isinstance(error, LineError), error) from None
     if source.decoded.ended:
         raise _unclosed_quote(source.name, number)
     if source.decoded.undecodable:
@@ -135,26 +136,35 @@ def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
 
 
 def _csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, first: int) -> Iterator[InputRow]:
+    """The rows after the header. A line with a cell over the field limit is one row in error (the csv module
+    drops the rest of that line and reads on from the next); anything else it cannot read ends the input."""
     number = first - 1
     width = layout.width
     decoded = source.decoded
-    try:
-        for number, row in enumerate(reader, start=first):
-            if decoded.ended:
-                raise _unclosed_quote(source.name, number)
-            if len(row) != width:
-                row, problems = layout.fitted(row, number)
-            else:
-                problems = ()
-            if not any(map(str.strip, row)):
-                continue  # a row with no content at all (a blank line, or only separators)
-            if decoded.undecodable:
-                decoded.undecodable = False
-                yield InputRow(number, layout.carried_cells(_without_bad_bytes(row)), None, (f"row {number}: {NOT_UTF8}",))
-                continue
-            yield InputRow(number, layout.carried_cells(row), layout.answers(row), problems)
-    except (csv.Error, LineError) as error:
-        raise _unreadable(source, number + 1, error) from None
+    while True:
+        next_number = number + 1
+        try:
+            for number, row in enumerate(reader, start=next_number):
+                if decoded.ended:
+                    raise _unclosed_quote(source.name, number)
+                if len(row) != width:
+                    row, problems = layout.fitted(row, number)
+                else:
+                    problems = ()
+                if not any(map(str.strip, row)):
+                    continue  # a row with no content at all (a blank line, or only separators)
+                if decoded.undecodable:
+                    decoded.undecodable = False
+                    yield InputRow(number, layout.carried_cells(_without_bad_bytes(row)), None, (f"row {number}: {NOT_UTF8}",))
+                    continue
+                yield InputRow(number, layout.carried_cells(row), layout.answers(row), problems)
+            return
+        except (csv.Error, LineError) as error:
+            if not _over_the_field_limit(source, error):
+                raise _unreadable(source, number + 1, error) from None
+        decoded.long_line = decoded.undecodable = False
+        number += 1
+        yield InputRow(number, layout.carried_cells([""] * width), None, (f"row {number}: {LONG_CELL}",))
 
 
 def _header_hint(names: list[str], question_ids: set[str]) -> str:
@@ -185,12 +195,17 @@ def _unreadable(source: Source, row: int, error: csv.Error | LineError) -> Input
         problem = str(error)
     elif str(error).startswith("new-line character seen in unquoted field"):
         problem = CR_ONLY
-    elif str(error).startswith("field larger than field limit") and source.decoded.long_line:
-        problem = f"a cell longer than the CSV field limit ({LONG_LINE:,} characters); batch reads no longer cells"
+    elif _over_the_field_limit(source, error):
+        problem = LONG_CELL
     elif str(error).startswith("field larger than field limit"):
         # A quote never closed reads the rest of the file into one cell: in a long file, that cell outgrows the limit.
         problem += '; perhaps a quote (") opened here is never closed'
     return InputFileError(f"{source.name}: row {row}: {problem}")
+
+
+def _over_the_field_limit(source: Source, error: csv.Error | LineError) -> bool:
+    """A cell on one line (not a quote left open over many) outgrew the csv module's field limit."""
+    return isinstance(error, csv.Error) and source.decoded.long_line and str(error).startswith("field larger than field limit")
 
 
 def _unclosed_quote(name: str, row: int) -> InputFileError:
@@ -400,6 +415,7 @@ def _json_kind(value: object) -> str:
 LONG_LINE = csv.field_size_limit()
 # Cells a row may have: Excel's column limit.
 MAX_CELLS = 16_384
+LONG_CELL = f"a cell longer than the CSV field limit ({LONG_LINE:,} characters); batch reads no longer cells"
 CR_ONLY = "lines end in a lone CR (an old Mac format); save the file with LF or CRLF line endings"
 
 
