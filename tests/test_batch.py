@@ -407,14 +407,15 @@ def test_jsonl_input_gives_jsonl_rows_with_typed_results(runner: CliRunner, pack
 
 def test_jsonl_bad_line_after_the_first_is_one_bad_row(runner: CliRunner, tmp_path: Path) -> None:
     good = json.dumps({q: list(c) for q, c in STUDENT_ANSWERS.items()})
-    path = write(tmp_path, "in.jsonl", f"{good}\n{{not json\n\n[1]\n{good}\n")
+    path = write(tmp_path, "in.jsonl", f'{good}\n{{not json\n\n[1]\n{{"name": "tab\tin text"}}\n{good}\n')
     _, out, _ = batch(runner, str(path))
     rows = jsonl_of(out)
-    assert [row["error"] for row in rows][1:3] == [
-        "row 2: not valid JSON (Expecting property name enclosed in double quotes)",
+    assert [row["error"] for row in rows][1:4] == [
+        "row 2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         "row 4: expected a JSON object, got a list",
+        "row 5: not valid JSON (Invalid control character at column 14)",
     ]
-    assert rows[0]["error"] is None and rows[3]["error"] is None
+    assert rows[0]["error"] is None and rows[4]["error"] is None
 
 
 def test_jsonl_true_false_mean_yes_no(runner: CliRunner, tmp_path: Path) -> None:

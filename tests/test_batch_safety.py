@@ -342,7 +342,7 @@ def test_piped_rows_show_a_spinner_counting_rows_on_the_terminal_and_reach_stdou
     status, screen = run_at_a_terminal(command, timeout=60)
     assert status == 0
     assert "Scoring" in screen and "5,000 rows" in screen
-    assert screen.rstrip().endswith("Scored 5000 rows.")
+    assert screen.rstrip().endswith("Scored 5,000 rows.")
     assert len(rows_of(out.read_text(encoding="utf-8"))) == 5000
     assert "Learner" not in screen  # no result row went to the terminal
 

@@ -58,7 +58,7 @@ class BatchSummary:
             more = ", ..." if self.error_count > len(self.first_error_rows) else ""
             which = "row" if self.error_count == 1 else "rows"
             text = (
-                f"Scored {scored} of {_plural(self.rows, 'row')}; {_plural(self.error_count, 'row')} had errors "
+                f"Scored {scored:,} of {_plural(self.rows, 'row')}; {_plural(self.error_count, 'row')} had errors "
                 f"({which} {named}{more}; see the error column)"
             )
         if self.output is not None:
@@ -67,7 +67,7 @@ class BatchSummary:
 
 
 def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 def result_columns(scorer: Scorer) -> tuple[str, ...]:

@@ -309,7 +309,7 @@ def _json_object(
             return record
         problem = f"expected a JSON object, got {_json_kind(record)}"
     except json.JSONDecodeError as error:
-        problem = f"not valid JSON ({error.msg})"
+        problem = f"not valid JSON ({error.msg.removesuffix(' at')} at column {error.colno})"
     except RecursionError:
         problem = "not valid JSON (nesting too deep)"
     if undecodable:  # bytes that are not UTF-8 are the likelier cause
