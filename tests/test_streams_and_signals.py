@@ -120,6 +120,21 @@ def test_with_stderr_in_the_same_file_a_failed_run_leaves_only_the_message(tmp_p
     assert written.startswith("roleadvisor: in.csv: row 5003: a quote") and written.count("\n") == 1  # no rows, no gap of NULs
 
 
+@pytest.mark.parametrize(
+    ("command", "named"),
+    [("PROGRAM batch in.csv > in.csv", "in.csv: stdout is the input file"), ("PROGRAM batch in.csv >> in.csv", "in.csv: stdout is the input file"),
+     ("PROGRAM batch - < in.csv >> in.csv", "stdin: stdout is the file stdin reads")],
+    ids=["write", "append", "stdin-append"],
+)  # fmt: skip
+def test_stdout_redirected_to_the_input_file_is_refused(tmp_path: Path, command: str, named: str) -> None:
+    """`>` has emptied the input before batch starts; `>>` would feed batch its own results, without end."""
+    (tmp_path / "in.csv").write_text(ROWS)
+    result = shell(command, tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith(f"roleadvisor: {named} (`> file` empties it")
+    assert len(result.stderr.splitlines()) == 1
+    assert (tmp_path / "in.csv").read_text() == ("" if " > " in command else ROWS)
+
+
 def test_a_run_that_succeeds_writes_every_row_to_a_redirected_stdout_file(tmp_path: Path) -> None:
     (tmp_path / "in.csv").write_text(ROWS + ROWS.splitlines(keepends=True)[1] * 5_000)
     result = shell("PROGRAM batch in.csv >> out.csv", tmp_path)

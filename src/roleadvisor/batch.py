@@ -18,7 +18,7 @@ from pathlib import Path
 from roleadvisor.batch_input import InputRow, kind_of_suffix, opened, read_csv, read_jsonl
 from roleadvisor.batch_output import CsvSink, JsonlSink, cell_text, output_stream, progress_display
 from roleadvisor.errors import InputFileError, UsageError
-from roleadvisor.files import refuse_overwriting_stdin
+from roleadvisor.files import refuse_overwriting_stdin, stdout_is_the_input
 from roleadvisor.pack import Pack
 from roleadvisor.safe_text import printable
 from roleadvisor.scoring import Outcome, RowScore, Scorer, scorer_for
@@ -193,7 +193,14 @@ def _write_rows(rows: Iterator[InputRow], results: RowResults, sink: CsvSink | J
 
 
 def refuse_overwriting_input(input_name: str, output: Path | None) -> None:
-    """Refuse an output that is the input: the results would replace the answers they came from."""
+    """Refuse an output that is the input: the results would replace the answers they came from (or, appended,
+    be read again as input without end)."""
+    if output is None and stdout_is_the_input(input_name):
+        name, which = ("stdin", "the file stdin reads") if input_name == "-" else (printable(input_name), "the input file")
+        raise InputFileError(
+            f"{name}: stdout is {which} (`> file` empties it before batch starts, `>> file` would feed "
+            "batch its own results); write the results elsewhere"
+        )
     if input_name == "-":
         refuse_overwriting_stdin(output)
         return

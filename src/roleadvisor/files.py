@@ -176,6 +176,17 @@ def refuse_overwriting_stdin(output: Path | None) -> None:
         raise InputFileError(f"{printable(output)}: --output is the file stdin reads; write the results elsewhere")
 
 
+def stdout_is_the_input(input_name: str) -> bool:
+    """Whether stdout writes to the plain file that is read (`batch x.csv > x.csv`, `batch - < x.csv >> x.csv`),
+    compared by device and inode."""
+    try:
+        writing = os.fstat(sys.stdout.fileno())
+        reading = os.fstat(0) if input_name == "-" else os.stat(input_name)
+    except (OSError, ValueError, io.UnsupportedOperation):  # no such file (the reader says so), or no descriptor
+        return False
+    return stat.S_ISREG(writing.st_mode) and (reading.st_dev, reading.st_ino) == (writing.st_dev, writing.st_ino)
+
+
 def _new_file_mode(path: Path) -> int:
     """The mode a plain open() would give (mkstemp makes files private): the old file's, or 0o666 less the umask."""
     try:
