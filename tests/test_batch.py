@@ -704,7 +704,8 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.jsonl", "{}\n".encode("utf-16"), "row 1: UTF-16 text (save the file as UTF-8)"),
         ("in.csv", f'{HEADER}\n1,"A,{STUDENT}\n2,B,{STUDENT}\n'.encode(), 'row 2: a quote (") opened here is never closed'),
         ("in.csv", f'"id,{HEADER}\n1,A,{STUDENT}\n'.encode(), 'row 1: a quote (") opened here is never closed'),
-        ("in.txt", f"{HEADER}\n".encode(), "cannot tell the format from the extension '.txt'"),
+        ("in.txt", f"{HEADER}\n".encode(), "cannot tell the format from the extension '.txt' (expected .csv, .jsonl, .ndjson, .json; or give it on stdin, `roleadvisor batch - < "),
+        ("in.xlsx", b"PK\x03\x04\x14\x00", "in.xlsx: a spreadsheet workbook; save it as CSV UTF-8 (File > Save As) and give batch the .csv"),
         ("answers", f"{HEADER}\n".encode(), "cannot tell the format from a name without an extension"),
         ("in.jsonl", b'{"a": \n', "row 1: not valid JSON"),
         ("in.json", b'[{"goal": "undecided"}]\n', "expected a JSON object, got a list"),
@@ -712,7 +713,7 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
     ids=[
         "missing", "empty", "blank", "no-question-header", "semicolons", "upper-case", "header-not-utf8",
         "jsonl-utf16", "unclosed-quote", "unclosed-quote-in-header",
-        "unknown-extension", "no-extension", "jsonl-not-json", "json-array",
+        "unknown-extension", "workbook", "no-extension", "jsonl-not-json", "json-array",
     ],  # fmt: skip
 )
 def test_unreadable_input_exits_2_with_one_line(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from roleadvisor.batch_input import InputRow, kind_of_suffix, opened, read_csv, read_jsonl
+from roleadvisor.batch_input import WORKBOOK_SUFFIXES, InputRow, kind_of_suffix, opened, read_csv, read_jsonl
 from roleadvisor.batch_output import CsvSink, JsonlSink, cell_text, output_stream, progress_display
 from roleadvisor.errors import InputFileError, UsageError
 from roleadvisor.files import refuse_overwriting_stdin, stdout_is_the_input
@@ -29,8 +29,6 @@ SUMMARY_ROWS = 5
 PROGRESS_EVERY = 1024
 # Distinct outcomes whose result cells are kept (the scorer keeps at most as many outcomes).
 MAX_REMEMBERED_CELLS = 65_536
-# Workbook formats a spreadsheet recognises by their extension, which batch does not write.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".numbers")
 # --output - means stdout, as INPUT - means stdin.
 STDOUT = Path("-")
 

@@ -32,6 +32,8 @@ from roleadvisor.files import open_input
 from roleadvisor.safe_text import printable
 
 CSV_SUFFIXES = (".csv",)
+# Spreadsheet workbooks (binary, or zipped XML), which batch does not read or write.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".numbers")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 NOT_UTF8 = "not UTF-8 text (save the file as UTF-8; it may be Latin-1 / Windows-1252)"
 
@@ -494,9 +496,14 @@ def kind_for(path: Path) -> str:
     if kind is not None:
         return kind
     suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        raise InputFileError(f"{printable(path)}: a spreadsheet workbook; save it as CSV UTF-8 (File > Save As) and give batch the .csv")
     known = ", ".join(CSV_SUFFIXES + JSONL_SUFFIXES)
     named = f"the extension {printable(suffix, quote=True)}" if suffix else "a name without an extension"
-    raise InputFileError(f"{printable(path)}: cannot tell the format from {named} (expected {known}, or - for stdin)")
+    raise InputFileError(
+        f"{printable(path)}: cannot tell the format from {named} (expected {known}; or give it on stdin, "
+        f"`roleadvisor batch - < {printable(path)}`, where a first '{{' means JSON Lines)"
+    )
 
 
 def kind_of_suffix(path: Path) -> str | None:
