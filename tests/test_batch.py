@@ -274,11 +274,19 @@ def test_missing_required_column_flags_every_row_naming_it(runner: CliRunner, tm
     header = HEADER.replace(",goal", "")
     cells = STUDENT.replace("first_portfolio,", "")
     path = write(tmp_path, "in.csv", f"{header}\n1,A,{cells}\n2,B,{cells}\n")
-    code, out, _ = batch(runner, str(path))
+    code, out, err = batch(runner, str(path))
     assert code == 1
     assert [row["error"] for row in rows_of(out)] == [
         f"row {n}: missing answers for: goal (no 'goal' column)" for n in (2, 3)
     ]
+    assert err.rstrip().endswith("The input has no column for goal.")
+
+
+def test_a_misspelt_question_column_is_named_once_with_the_near_miss(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, "in.csv", f"{HEADER.replace(',interests', ',Intrests ')}\n1,A,{STUDENT}\n")
+    code, _, err = batch(runner, str(path))
+    assert code == 1
+    assert err.rstrip().endswith("The input has no column for interests (did you mean 'Intrests'?).")
 
 
 def test_result_columns_in_the_input_are_replaced_not_repeated(runner: CliRunner, tmp_path: Path) -> None:

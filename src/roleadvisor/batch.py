@@ -9,6 +9,7 @@ the rows that gave them.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -174,7 +175,7 @@ def run_batch(
                 sink = JsonlSink(stream, carried_names, columns, ascii_only=terminal)
             results = RowResults(scorer, absent, sink.prepared)
             count = _write_rows(rows, results, sink, update)
-    notes = (*sink.notes(), *_replaced_note(read_notes.replaced), *results.note())
+    notes = (*_absent_note(absent, carried_names or ()), *sink.notes(), *_replaced_note(read_notes.replaced), *results.note())
     return BatchSummary(count, results.error_count, tuple(results.first_error_rows), notes, output)
 
 
@@ -227,6 +228,18 @@ def output_kind(fmt: str | None, output: Path | None, input_kind: str) -> str:
     if fmt is not None:
         return fmt
     return (kind_of_suffix(output) if output is not None else None) or input_kind
+
+
+def _absent_note(absent: Iterable[str], columns: Iterable[str]) -> tuple[str, ...]:
+    """The question columns the input lacks, once (each row needing one says so too), with a near miss if any."""
+    names = [name.strip() for name in columns]
+    described = []
+    for question_id in absent:
+        near = difflib.get_close_matches(question_id, names, n=1, cutoff=0.75)
+        described.append(f"{question_id} (did you mean {printable(near[0], quote=True)}?)" if near else question_id)
+    if not described:
+        return ()
+    return (f"The input has no column for {', '.join(described)}",)
 
 
 def _replaced_note(replaced: Iterable[str]) -> tuple[str, ...]:
