@@ -89,6 +89,7 @@ class RowResults:
         self.empty = (None,) * (len(result_columns(scorer)) - 1)
         self.known: dict[int, tuple[Outcome, tuple[object, ...]]] = {}
         self.ignored_rows = 0
+        self.absent_needed: dict[str, None] = {}  # questions without a column that some row needed, in order met
         self.error_count = 0
         self.first_error_rows: list[int] = []
 
@@ -124,6 +125,7 @@ class RowResults:
     def _problems(self, row: InputRow, scored: RowScore) -> str:
         """Every problem of the row in one text, starting with its row number."""
         missing = [f"{q} (no '{q}' column)" if q in self.absent else q for q in scored.missing if q not in row.refused]
+        self.absent_needed.update((q, None) for q in scored.missing if q in self.absent)
         messages = [*row.problems, *scored.problems]
         if missing:
             messages.append(f"missing answers for: {', '.join(missing)}")
@@ -175,7 +177,7 @@ def run_batch(
                 sink = JsonlSink(stream, carried_names, columns, ascii_only=terminal)
             results = RowResults(scorer, absent, sink.prepared)
             count = _write_rows(rows, results, sink, update)
-    notes = (*_absent_note(absent, carried_names or ()), *sink.notes(), *_replaced_note(read_notes.replaced), *results.note())
+    notes = (*_absent_note(results.absent_needed, carried_names or ()), *sink.notes(), *_replaced_note(read_notes.replaced), *results.note())
     return BatchSummary(count, results.error_count, tuple(results.first_error_rows), notes, output)
 
 
@@ -231,7 +233,7 @@ def output_kind(fmt: str | None, output: Path | None, input_kind: str) -> str:
 
 
 def _absent_note(absent: Iterable[str], columns: Iterable[str]) -> tuple[str, ...]:
-    """The question columns the input lacks, once (each row needing one says so too), with a near miss if any."""
+    """The question columns the input lacks that rows needed, once (each such row says so too), with a near miss."""
     names = [name.strip() for name in columns]
     described = []
     for question_id in absent:
