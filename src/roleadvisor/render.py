@@ -77,7 +77,8 @@ def require_width(width: int | None = None) -> None:
 
 
 def draw(renderables: Iterable[RenderableType], color: bool, width: int | None = None) -> str:
-    """Render rich objects to a string, with ANSI styles only when `color` is set; OutputError below MIN_WIDTH."""
+    """Render rich objects to a string, with ANSI styles only when `color` is set (else without trailing spaces);
+    OutputError below MIN_WIDTH."""
     from rich.console import Console
 
     width = width or terminal_width()
@@ -95,7 +96,10 @@ def draw(renderables: Iterable[RenderableType], color: bool, width: int | None =
     )
     for renderable in renderables:
         console.print(renderable)
-    return buffer.getvalue()
+    if color:
+        return buffer.getvalue()
+    # rich pads each line to the width; in a file or a pipe that is only trailing spaces.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 _md = markdown.text  # pack text, escaped so that markdown shows it as written
