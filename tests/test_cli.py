@@ -609,3 +609,10 @@ def test_a_parse_error_is_one_roleadvisor_line_saying_where_help_is(runner: CliR
 def test_the_program_alone_shows_its_help_and_exits_2(runner: CliRunner) -> None:
     result = run(runner)
     assert result.exit_code == 2 and result.stderr.startswith("Usage: roleadvisor [OPTIONS] COMMAND") and "Commands:" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["compare", "developer", "engineer"], ["guide"], ["roles"]], ids=["compare", "guide", "roles"])
+def test_text_output_to_a_file_has_no_trailing_spaces(runner: CliRunner, args: list[str]) -> None:
+    result = run(runner, *args)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) > 5
+    assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
