@@ -226,7 +226,12 @@ def test_an_input_that_is_the_output_is_named_quoted(runner: CliRunner, tmp_path
 def test_an_unknown_extension_is_named_quoted(runner: CliRunner, tmp_path: Path) -> None:
     path = write(tmp_path, f"in.c{CLEAR_SCREEN}", HEADER + "\n")
     _, _, err = batch(runner, str(path))
-    assert err == f"roleadvisor: {printable(path)}: cannot tell the format from the extension {printable(path.suffix.lower(), quote=True)} (expected .csv, .jsonl, .ndjson, .json, or - for stdin)\n"
+    assert err == (
+        f"roleadvisor: {printable(path)}: cannot tell the format from the extension {printable(path.suffix.lower(), quote=True)} "
+        f"(expected .csv, .jsonl, .ndjson, .json; or give it on stdin, `roleadvisor batch - < {printable(path)}`, where a "
+        "first '{' means JSON Lines)\n"
+    )
+    assert CLEAR_SCREEN not in err
 
 
 # Input that must not be lost or blow up
