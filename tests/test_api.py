@@ -59,8 +59,9 @@ def test_answers_to_questions_not_shown_are_left_out(shipped: Pack) -> None:
     [
         ({"goal": "fame"}, "unknown choice 'fame' for 'goal' (choices: first_portfolio, build_products, own_systems, undecided)"),
         ({"colour": "blue"}, "unknown question 'colour' (questions: background, production_experience"),
-        ({"goal": None}, "missing answer for 'goal' (choices: first_portfolio, build_products, own_systems, undecided)"),
-        ({"background": "software_developer"}, "missing answer for 'production_experience' (choices: yes, no)"),
+        ({"goal": None}, "missing answer for 'goal' (choices for 'goal': first_portfolio, build_products, own_systems, undecided)"),
+        ({"background": "software_developer"}, "missing answer for 'production_experience' (choices for 'production_experience': yes, no)"),
+        ({"goal": None, "work_style": None}, "missing answer for 'goal', 'work_style' (choices for 'goal': "),
         ({"interests": ["rag_apps", "evaluation", "monitoring", "orchestration"]}, "'interests' takes 1 to 3 choices, got 4"),
     ],
 )
@@ -68,6 +69,21 @@ def test_a_bad_answer_set_raises_answer_error_naming_the_question(shipped: Pack,
     with pytest.raises(roleadvisor.AnswerError) as raised:
         shipped.answers({**STUDENT, **change})
     assert message in str(raised.value)
+
+
+def test_answers_that_are_not_a_mapping_raise_answer_error(shipped: Pack) -> None:
+    with pytest.raises(roleadvisor.AnswerError, match="answers: expected a mapping of question id -> answer, got NoneType"):
+        shipped.answers(None)  # type: ignore[arg-type]
+
+
+def test_a_multi_choice_answer_may_be_a_set(shipped: Pack) -> None:
+    answers = shipped.answers({**STUDENT, "interests": {"evaluation", "rag_apps"}})
+    assert answers["interests"] == ("rag_apps", "evaluation")
+
+
+def test_score_rows_refuses_one_row_given_for_many(shipped: Pack) -> None:
+    with pytest.raises(TypeError, match="an iterable of rows"):
+        list(roleadvisor.score_rows(shipped, STUDENT))  # type: ignore[arg-type]
 
 
 @settings(max_examples=200, deadline=None)

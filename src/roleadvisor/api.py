@@ -60,6 +60,8 @@ def score_rows(pack: Pack, rows: Iterable[Mapping[str, object]]) -> Iterator[Row
     None / NaN / '' for unanswered), lazily and in order. A row may be anything with a `get` method (a dict, a
     pandas Series). Answers to questions a row's other answers do not ask are ignored, as in the quiz; keys that
     are not question ids are ignored too. Each problem starts with the row's position, as in "row 3: ..."."""
+    if isinstance(rows, (Mapping, str)):
+        raise TypeError("score_rows takes an iterable of rows (a list of dicts, df.to_dict('records')), not one row")
     scorer = scorer_for(pack)
     for index, raw in enumerate(rows):
         where = f"row {index}"

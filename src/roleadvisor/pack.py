@@ -252,17 +252,20 @@ class Pack:
 
     def answers(self, mapping: Mapping[str, object]) -> Answers:
         """Validate and normalise answers (question id -> a choice id, choice ids separated by ';' or a list of
-        them): AnswerError names an unknown question, an invalid answer (with the valid choices) or the first
-        question the answers show but leave unanswered. Answers to questions not shown are left out."""
+        them): AnswerError names an unknown question, an invalid answer (with the valid choices) or the questions
+        the answers show but leave unanswered. Answers to questions not shown are left out."""
+        if not isinstance(mapping, Mapping):
+            raise AnswerError(f"answers: expected a mapping of question id -> answer, got {type(mapping).__name__}")
         # As in a row: None is unanswered, and a text may list choices separated by ';'.
         given = {q: split_choices(v, ";") if isinstance(v, str) else v for q, v in mapping.items() if v is not None}
         chosen = self.validated({q: v for q, v in given.items() if v != ()}, "answers")
         tests = [(q.id, compile_condition(q.when) if q.when is not None else None) for q in self.questions]
         shown, missing = walk_shown(tests, chosen)
         if missing:
-            question = self.question(missing[0])
-            assert question is not None
-            raise AnswerError(f"answers: missing answer for '{question.id}' (choices: {', '.join(question.choice_ids)})")
+            first = self.question(missing[0])
+            assert first is not None
+            named = ", ".join(f"'{question_id}'" for question_id in missing)
+            raise AnswerError(f"answers: missing answer for {named} (choices for '{first.id}': {', '.join(first.choice_ids)})")
         return Answers(shown)
 
     def course(self, course_id: str) -> Course | None:
@@ -285,7 +288,7 @@ def as_choices(value: object, where: str) -> tuple[str, ...]:
         return ("yes" if value else "no",)
     if isinstance(value, str):
         return (value.strip(),)
-    if isinstance(value, (list, tuple)) and all(isinstance(item, (str, bool)) for item in value):
+    if isinstance(value, (list, tuple, set, frozenset)) and all(isinstance(item, (str, bool)) for item in value):
         return tuple(c for item in value for c in as_choices(item, where))
     raise AnswerError(f"{where}: expected a choice id or a list of choice ids")
 
