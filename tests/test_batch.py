@@ -658,6 +658,27 @@ def test_an_output_named_as_a_workbook_is_refused_before_anything_is_read(runner
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
+def test_a_quote_closed_rows_later_stops_the_run_rather_than_hide_the_rows_between(runner: CliRunner, tmp_path: Path) -> None:
+    rows = [f"{n},Learner {n},{STUDENT}" for n in range(1, 8)]
+    rows[2] = rows[2].replace(",Learner 3,", ',"Learner 3,')
+    rows[5] = rows[5].replace(",Learner 6,", ',Learner 6",')
+    path = write(tmp_path, "in.csv", HEADER + "\n" + "\n".join(rows) + "\n")
+    code, _, err = batch(runner, str(path), "--output", str(tmp_path / "out.csv"))
+    assert code == 2 and not (tmp_path / "out.csv").exists()
+    assert err == (
+        f'roleadvisor: {path}: row 4: a quoted cell holds 2 more line(s) that look like rows; a quote (") opened here '
+        'closes too late, so those rows would be lost (close the quote, or write a quote inside a cell as "")\n'
+    )
+
+
+def test_a_quoted_cell_with_line_breaks_is_kept_whole(runner: CliRunner, tmp_path: Path) -> None:
+    note = "Met at the fair\nwants evening classes, weekends, or online"
+    path = write(tmp_path, "in.csv", f'{HEADER}\n1,"{note}",{STUDENT}\n2,Ben,{STUDENT}\n')
+    code, out, _ = batch(runner, str(path))
+    assert code == 0
+    assert [row["name"] for row in rows_of(out)] == [note, "Ben"]
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [("missing.csv", None), ("in.csv", f'{HEADER}\n1,A,{STUDENT}\n2,"B,{STUDENT}\n'.encode()), ("in.jsonl", b"[1, 2]\n")],

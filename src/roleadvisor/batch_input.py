@@ -137,18 +137,23 @@ def _header(reader: Iterator[list[str]], name: str) -> tuple[int, list[str]]:
     raise InputFileError(f"{name}: no header row (expected a first row of question ids)")
 
 
-def _csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, first: int) -> Iterator[InputRow]:
-    """The rows after the header. A line with a cell over the field limit is one row in error (the csv module
-    drops the rest of that line and reads on from the next); anything else it cannot read ends the input."""
+def _csv_rows(reader: Any, layout: CsvLayout, source: Source, first: int) -> Iterator[InputRow]:
+    """The rows after the header (`reader` is a csv reader). A line with a cell over the field limit is one row in
+    error (the csv module drops the rest of that line and reads on from the next); anything else it cannot read
+    ends the input, and so does a quoted cell that has swallowed lines that look like rows."""
     number = first - 1
     width = layout.width
     decoded = source.decoded
+    lines_read = reader.line_num
     while True:
         next_number = number + 1
         try:
             for number, row in enumerate(reader, start=next_number):
                 if decoded.ended:
                     raise _unclosed_quote(source.name, number)
+                if reader.line_num > lines_read + 1:  # a cell with line breaks: rare, and looked at closely
+                    _refuse_swallowed_rows(row, width, source.name, number)
+                lines_read = reader.line_num
                 if len(row) != width:
                     row, problems = layout.fitted(row, number)
                 else:
@@ -167,6 +172,21 @@ def _csv_rows(reader: Iterator[list[str]], layout: CsvLayout, source: Source, fi
         decoded.long_line = decoded.undecodable = False
         number += 1
         yield InputRow(number, layout.carried_cells([""] * width), None, (f"row {number}: {LONG_CELL}",))
+
+
+def _refuse_swallowed_rows(row: list[str], width: int, name: str, number: int) -> None:
+    """InputFileError when a cell's later lines look like whole rows (as many commas as the header has): a quote
+    opened in this row and closed rows later, which would hide those rows inside one cell."""
+    if width < 3:
+        return
+    for cell in row:
+        swallowed = [line for line in cell.split("\n")[1:] if line.count(",") >= width - 1]
+        if swallowed:
+            raise InputFileError(
+                f'{name}: row {number}: a quoted cell holds {len(swallowed)} more line(s) that look like rows; a quote (") '
+                "opened here closes too late, so those rows would be lost (close the quote, or write a quote inside a "
+                'cell as "")'
+            )
 
 
 def _header_hint(names: list[str], question_ids: set[str]) -> str:
