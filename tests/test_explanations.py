@@ -48,6 +48,14 @@ def test_a_choice_that_a_page_rule_reads_says_where_the_rule_starts_you(pack: Pa
     assert production[1] == "Not yet: no points to any role"
 
 
+def test_a_rule_that_earlier_answers_rule_out_is_left_out(pack: Pack) -> None:
+    goal = question(pack, "goal")
+    student = explain_question(pack, goal, {"background": ("student",)}).leanings
+    assert student[2] == "Own reliable AI systems, not only demos: +3 AI Engineer"
+    engineer = explain_question(pack, goal, {"background": ("experienced_engineer",), "production_experience": ("yes",)}).leanings
+    assert "start as AI Engineer" in engineer[2]
+
+
 @settings(max_examples=300, deadline=None)
 @given(answers=answer_sets(SHIPPED))
 def test_what_a_choice_says_about_the_start_holds_for_every_answer_set_with_it(answers: dict[str, tuple[str, ...]]) -> None:

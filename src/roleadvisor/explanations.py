@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from roleadvisor.conditions import AllOf, describe
+from roleadvisor.conditions import AllOf, ChosenAnswers, describe, holds
 from roleadvisor.pack import AdviceRule, AnswerIn, Choice, Condition, Pack, Question, Weight
 
 
@@ -19,7 +19,9 @@ class Explanation(NamedTuple):
     leanings: tuple[str, ...]
 
 
-def explain_question(pack: Pack, question: Question) -> Explanation:
+def explain_question(pack: Pack, question: Question, answers: ChosenAnswers | None = None) -> Explanation:
+    """`?` for a question. With the `answers` given so far, a page rule that needs other answers is left out when
+    one of those is already answered otherwise: it cannot apply to this learner."""
     sources = cited_sources(pack, question)
     if question.fact:
         why = ["Why it is asked: it is a fact about where you start. It sets your build level, which decides the course "
@@ -30,7 +32,8 @@ def explain_question(pack: Pack, question: Question) -> Explanation:
         why = ["Why it is asked: the pack's rules (courses, later questions) read its answer; it adds no points to any role."]
     if question.when is not None:
         why.append(f"It is asked because {asked_when(pack, question.when)}.")
-    return Explanation(tuple(why), tuple(choice_leaning(pack, question, choice) for choice in question.choices))
+    given = answers or {}
+    return Explanation(tuple(why), tuple(choice_leaning(pack, question, choice, given) for choice in question.choices))
 
 
 def asked_when(pack: Pack, condition: Condition) -> str:
@@ -47,11 +50,16 @@ def cited_sources(pack: Pack, question: Question) -> list[str]:
     return [f"\"{source_text(pack, source_id)}\"" for source_id in source_ids]
 
 
-def choice_leaning(pack: Pack, question: Question, choice: Choice) -> str:
+def choice_leaning(pack: Pack, question: Question, choice: Choice, answers: ChosenAnswers) -> str:
     """Where a choice leans: its points, then each of the page's rules that this choice (with the answers the
-    rule also names) makes decide the start, in the order they are tried."""
+    rule also names) makes decide the start, in the order they are tried, leaving out those that other answers
+    already given rule out."""
     points = "; ".join(weight_text(pack, weight) for weight in choice.weights) or "no points to any role"
-    rules = [rule_text(pack, rule, others) for rule, others in rules_choosing(pack, question.id, choice.id)]
+    rules = [
+        rule_text(pack, rule, others)
+        for rule, others in rules_choosing(pack, question.id, choice.id)
+        if all(test.question not in answers or holds(test, answers) for test in others)
+    ]
     return f"{choice.label}: " + "; ".join([points, *rules])
 
 

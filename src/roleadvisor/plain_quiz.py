@@ -80,7 +80,7 @@ class LineQuiz:
         while True:
             entry = self.read(entry_prompt(question, current, can_go_back))
             if entry == WHY_ENTRY:
-                self.say(*why_block(pack, question))
+                self.say(*why_block(pack, question, answers))
             elif can_go_back and entry.lower() in BACK_ENTRIES:
                 return Step.BACK
             elif not entry and current:
@@ -138,8 +138,8 @@ def valid_entries(question: Question, current: tuple[str, ...], can_go_back: boo
     return "Not valid here. Type " + ", ".join(valid[:-1]) + f" or {valid[-1]}."
 
 
-def why_block(pack: Pack, question: Question) -> list[str]:
-    explanation = explain_question(pack, question)
+def why_block(pack: Pack, question: Question, answers: ChosenAnswers) -> list[str]:
+    explanation = explain_question(pack, question, answers)
     leanings = [f"  {number}. {line}" for number, line in enumerate(explanation.leanings, start=1)]
     return [*explanation.why, "What each choice leans toward:", *leanings]
 

@@ -92,7 +92,7 @@ def prompts_on_terminal() -> Iterator[None]:
 def ask_question(pack: Pack, question: Question, answers: ChosenAnswers, can_go_back: bool) -> Reply:
     """Ask one question, its current answer preselected; Step.BACK if the person went back."""
     where = progress(pack, question, answers)
-    explanation = explain_question(pack, question)
+    explanation = explain_question(pack, question, answers)
     if question.multiple:
         return ask_checkbox(question, answers.get(question.id), where, can_go_back, explanation)
     return ask_select(question, answers.get(question.id), where, can_go_back, explanation)
