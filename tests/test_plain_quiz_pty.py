@@ -120,3 +120,4 @@ def test_ctrl_c_and_end_of_input_cancel_with_exit_130_and_write_nothing(tmp_path
     assert exit_status(child) == 130
     assert list(tmp_path.iterdir()) == []
     assert "Traceback" not in screen.getvalue()
+    assert "\nQuiz cancelled." in screen.getvalue().replace("\r\n", "\n")  # on a line of its own, not after the prompt

@@ -45,6 +45,7 @@ def run_plain_quiz(
         quiz.say(INTRODUCTION)
         answers = walk_quiz(pack, answers, skip=set(preanswered), asker=Asker(quiz.ask_question, quiz.ask_review))
     except KeyboardInterrupt:
+        quiz.say("")  # end the prompt's line (the terminal shows ^C there) before the message on stderr
         raise Cancelled() from None
     quiz.say("")
     return visible_answers(pack, answers)
