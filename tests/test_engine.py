@@ -90,6 +90,9 @@ def test_a_software_developer_with_production_experience_starts_with_practical_a
     assert (result.recommendation.role, result.recommendation.target) == ("developer", "engineer")
     assert result.next_course.id == "ai-developers-course"
     assert result.roadmap is not None and "specialize faster" in result.roadmap.because.text
+    # The aim is explained by the software developer's own mapping, not the FAQ for students.
+    assert result.aim_note is not None and result.aim_note.text.endswith("building LLM and retrieval workflows end to end.")
+    assert "students" not in result.aim_note.section
 
 
 def test_the_rule_that_decides_cites_its_sentence(pack: Pack) -> None:

@@ -128,6 +128,11 @@ def test_unknown_source_is_named(pack_copy: Path) -> None:
     assert "card_portfolio" in message
 
 
+def test_a_rules_unknown_aim_source_is_named(pack_copy: Path) -> None:
+    edit(pack_copy, "questions.yaml", "    aim_source: map_undecided\n", "    aim_source: map_undecidd\n")
+    assert error_for(pack_copy).startswith("questions.yaml: rules[0].aim_source: unknown source 'map_undecidd' (known: ")
+
+
 def test_a_weight_may_still_cite_a_card_by_its_older_key(pack_copy: Path) -> None:
     edit(pack_copy, "questions.yaml", "{points: 3, source: build_products}", "{points: 3, card: build_products}")
     assert load_pack(pack_copy).question("goal").choice("build_products").weights[0].source == "build_products"

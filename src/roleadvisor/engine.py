@@ -171,7 +171,7 @@ def score_answers(pack: Pack, answers: ChosenAnswers, with_what_if: bool = True)
         what_if_complete=complete,
         next_course=_next_step(pack, outcome.course),
         roadmap=_next_step(pack, outcome.roadmap),
-        aim_note=cite(pack, notes.later_target) if notes.later_target and outcome.start != outcome.target else None,
+        aim_note=_aim_note(pack, outcome),
         close_call_note=cite(pack, notes.close_call) if notes.close_call and _close_call(pack, outcome) else None,
         notes=_notes(pack, outcome),
         projects=tuple(item.text for item in start.projects),
@@ -197,6 +197,15 @@ def _next_step(pack: Pack, rule: Rule | None) -> NextStep | None:
 
 def _close_call(pack: Pack, outcome: Outcome) -> bool:
     return outcome.label == pack.confidence_labels[-1].label
+
+
+def _aim_note(pack: Pack, outcome: Outcome) -> Citation | None:
+    """When the aim differs from the start: the deciding rule's own sentence on moving on, else the pack's general
+    one (advice_notes.later_target)."""
+    if outcome.start == outcome.target:
+        return None
+    source = (outcome.rule.aim_source if outcome.rule else None) or pack.advice_notes.later_target
+    return cite(pack, source) if source else None
 
 
 def _notes(pack: Pack, outcome: Outcome) -> tuple[Citation, ...]:

@@ -445,7 +445,7 @@ class _PackBuilder:
         rules = []
         for i, raw in enumerate(f.limited(f.data.get("rules", []), "rules", "rules", MAX_RULES)):
             path = f"rules[{i}]"
-            m = f.mapping(raw, path, ["id", "when", "start", "source"], ["target"])
+            m = f.mapping(raw, path, ["id", "when", "start", "source"], ["target", "aim_source"])
             start = f.identifier(m["start"], f"{path}.start")
             f.reference(start, role_ids, f"{path}.start", "role")
             target = f.identifier(m["target"], f"{path}.target") if "target" in m else None
@@ -453,8 +453,11 @@ class _PackBuilder:
                 f.reference(target, role_ids, f"{path}.target", "role")
             source = f.identifier(m["source"], f"{path}.source")
             f.reference(source, source_ids, f"{path}.source", "source")
+            aim_source = f.identifier(m["aim_source"], f"{path}.aim_source") if "aim_source" in m else None
+            if aim_source is not None:
+                f.reference(aim_source, source_ids, f"{path}.aim_source", "source")
             when = self._when(f, m["when"], f"{path}.when", list(questions), None, allow_recommended=False)
-            rules.append(AdviceRule(f.identifier(m["id"], f"{path}.id"), when, start, target, source))
+            rules.append(AdviceRule(f.identifier(m["id"], f"{path}.id"), when, start, target, source, aim_source))
         f.unique((rule.id for rule in rules), "rules", "rule")
         return tuple(rules)
 

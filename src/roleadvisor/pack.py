@@ -157,13 +157,15 @@ class Rule(NamedTuple):
 
 class AdviceRule(NamedTuple):
     """One of the page's own rules: when `when` holds, start in `start` (and aim for `target`, if given),
-    whatever the weights say. Tried in order before the weights; the first that holds decides."""
+    whatever the weights say. Tried in order before the weights; the first that holds decides. `aim_source` is
+    the rule's own sentence on moving on later, cited when the learner aims elsewhere."""
 
     id: str
     when: Condition
     start: str
     target: str | None
     source: str
+    aim_source: str | None = None  # the sentence cited when the aim differs from the start (else advice_notes')
 
 
 class AdviceNotes(NamedTuple):

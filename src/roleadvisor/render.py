@@ -369,7 +369,9 @@ def _headline(result: Result) -> list[str]:
     lines = [f"Start as: {rec.title}"]
     if rec.target != rec.role:
         aim = f"Aim for: {rec.target_title}"
-        lines.append(f"{aim}. {result.aim_note.text}" if result.aim_note else aim)
+        # A rule whose own sentence says how to move on is quoted once, just below.
+        said_below = result.aim_note is not None and rec.because is not None and result.aim_note.text == rec.because.text
+        lines.append(f"{aim}. {result.aim_note.text}" if result.aim_note and not said_below else f"{aim}.")
     if rec.because is not None:
         lines.append(f'The page\'s rule: "{rec.because.text}"')
     if rec.pull != rec.target:
