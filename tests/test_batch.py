@@ -658,6 +658,14 @@ def test_an_output_named_as_a_workbook_is_refused_before_anything_is_read(runner
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
+def test_a_form_export_naming_choices_by_label_or_in_capitals_scores_as_the_ids_do(runner: CliRunner, tmp_path: Path) -> None:
+    labelled = "Student or fresher,,A FIRST SERIOUS AI PORTFOLIO,ship_fast,Prompt  design and workflow LOGIC;rag_apps,simple_hosting,application_level,study_assistant"
+    path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{labelled}\n2,B,{STUDENT}\n")
+    code, out, _ = batch(runner, str(path))
+    first, second = rows_of(out)
+    assert code == 0 and first["error"] == "" and {**first, "id": "2", "name": "B"} == second
+
+
 def test_a_quote_closed_rows_later_stops_the_run_rather_than_hide_the_rows_between(runner: CliRunner, tmp_path: Path) -> None:
     rows = [f"{n},Learner {n},{STUDENT}" for n in range(1, 8)]
     rows[2] = rows[2].replace(",Learner 3,", ',"Learner 3,')

@@ -297,11 +297,9 @@ def as_choices(value: object, where: str) -> tuple[str, ...]:
 
 def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tuple[str, ...]:
     """Validate one answer, read as a set of choices (order and repeats do not matter); return it in the
-    question's choice order."""
+    question's choice order. A choice may be written as its id or its label, in any letter case."""
     valid = question.choice_ids
-    for choice in choices:
-        if choice not in valid:
-            raise AnswerError(f"{where}: unknown choice {printable(choice, quote=True)} for '{question.id}' (choices: {', '.join(valid)})")
+    choices = tuple(choice if choice in valid else _choice_named(question, choice, where) for choice in choices)
     count = len(set(choices))
     if not question.multiple and count != 1:
         raise AnswerError(f"{where}: '{question.id}' takes exactly one choice (choices: {', '.join(valid)})")
@@ -310,6 +308,17 @@ def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tu
             f"{where}: '{question.id}' takes {question.min_choices} to {question.max_choices} choices, got {count}"
         )
     return tuple(c for c in valid if c in choices)
+
+
+def _choice_named(question: Question, text: str, where: str) -> str:
+    """The id of the choice `text` names by its id or its label in another letter case or spacing (as a form's
+    export writes it: `Student or fresher`, `UNDECIDED`); AnswerError naming the valid ids if none."""
+    wanted = " ".join(text.split()).casefold()
+    for choice in question.choices:
+        if wanted in (choice.id.casefold(), " ".join(choice.label.split()).casefold()):
+            return choice.id
+    choice_ids = ", ".join(question.choice_ids)
+    raise AnswerError(f"{where}: unknown choice {printable(text, quote=True)} for '{question.id}' (choices: {choice_ids})")
 
 
 class Answers(Mapping[str, tuple[str, ...]]):
