@@ -341,7 +341,7 @@ def quiz(
         answers = run_quiz(pack, answers)
     missing = missing_questions(pack, answers)
     if missing:
-        how = "or leave out --no-input at a terminal" if no_input else "or run at a terminal to be asked"
+        how = "or leave out --no-input at a terminal" if no_input else "run at a terminal to be asked, or pipe numbered answers to --plain"
         raise AnswerError(f"missing answers for: {', '.join(missing)} (give them with --answer QID=CHOICE or --answers-file, {how})")
     result = score_answers(pack, answers)
     for question_id in answers.keys() - result.answers.keys():
