@@ -48,10 +48,13 @@ def test_a_choice_that_a_page_rule_reads_says_where_the_rule_starts_you(pack: Pa
     assert production[1] == "Not yet: no points to any role"
 
 
-def test_a_rule_that_earlier_answers_rule_out_is_left_out(pack: Pack) -> None:
+def test_a_rule_that_earlier_answers_rule_out_is_left_out_for_the_one_that_decides(pack: Pack) -> None:
     goal = question(pack, "goal")
     student = explain_question(pack, goal, {"background": ("student",)}).leanings
-    assert student[2] == "Own reliable AI systems, not only demos: +3 AI Engineer"
+    assert student[2] == (
+        "Own reliable AI systems, not only demos: +3 AI Engineer; start as AI Developer, as the page says: "
+        '"For most students and career switchers, AI Developer is the cleaner starting point."'
+    )
     engineer = explain_question(pack, goal, {"background": ("experienced_engineer",), "production_experience": ("yes",)}).leanings
     assert "start as AI Engineer" in engineer[2]
 
@@ -59,14 +62,31 @@ def test_a_rule_that_earlier_answers_rule_out_is_left_out(pack: Pack) -> None:
 @settings(max_examples=300, deadline=None)
 @given(answers=answer_sets(SHIPPED))
 def test_what_a_choice_says_about_the_start_holds_for_every_answer_set_with_it(answers: dict[str, tuple[str, ...]]) -> None:
-    """`?` never promises a start the result then breaks: where a choice's rule needs nothing else, every answer set
-    with that choice starts there; where it names other answers, every answer set with all of them does."""
+    """`?` never promises a start the result then breaks: asked with the answers given before a question, every
+    rule it names for the chosen choice decides the start whenever the answers it still needs are given."""
     start = SHIPPED.role_ids[scorer_for(SHIPPED).decide(answers).start]
-    for question_id, chosen in answers.items():
+    earlier: dict[str, tuple[str, ...]] = {}
+    for question_id, chosen in answers.items():  # in quiz order
         for choice_id in chosen:
-            for rule, others in rules_choosing(SHIPPED, question_id, choice_id):
+            for rule, others in rules_choosing(SHIPPED, question_id, choice_id, earlier):
                 if all(set(answers.get(test.question, ())) & set(test.choices) for test in others):
                     assert start == rule.start, (question_id, choice_id, rule.id)
+        earlier[question_id] = chosen
+
+
+def test_a_question_no_rule_reads_says_when_the_start_is_already_set(pack: Pack) -> None:
+    why = explain_question(pack, question(pack, "work_style"), {"background": ("student",), "goal": ("own_systems",)}).why
+    assert why[-1] == (
+        'Your start is already set: AI Developer, as the page says: "For most students and career switchers, AI Developer '
+        'is the cleaner starting point." This answer moves where you aim.'
+    )
+    assert not explain_question(pack, question(pack, "work_style")).why[-1].startswith("Your start")
+
+
+def test_the_rule_quoted_for_a_choice_is_the_one_the_report_quotes(pack: Pack) -> None:
+    developer = {"background": ("software_developer",), "production_experience": ("yes",)}
+    leanings = explain_question(pack, question(pack, "goal"), developer).leanings
+    assert all('"Start with practical AI development' in line for line in leanings[:3])
 
 
 def test_a_choice_without_weights_says_it_adds_no_points(pack: Pack) -> None:

@@ -20,8 +20,9 @@ class Explanation(NamedTuple):
 
 
 def explain_question(pack: Pack, question: Question, answers: ChosenAnswers | None = None) -> Explanation:
-    """`?` for a question. With the `answers` given so far, a page rule that needs other answers is left out when
-    one of those is already answered otherwise: it cannot apply to this learner."""
+    """`?` for a question, given the `answers` so far: why it is asked, and where each choice leans, with the page's
+    rules that choice brings in for this learner."""
+    given = {q: chosen for q, chosen in (answers or {}).items() if q != question.id}
     sources = cited_sources(pack, question)
     if question.fact:
         why = ["Why it is asked: it is a fact about where you start. It sets your build level, which decides the course "
@@ -32,8 +33,17 @@ def explain_question(pack: Pack, question: Question, answers: ChosenAnswers | No
         why = ["Why it is asked: the pack's rules (courses, later questions) read its answer; it adds no points to any role."]
     if question.when is not None:
         why.append(f"It is asked because {asked_when(pack, question.when)}.")
-    given = answers or {}
-    return Explanation(tuple(why), tuple(choice_leaning(pack, question, choice, given) for choice in question.choices))
+    if not any(test.question == question.id for rule in pack.advice_rules for test in _answer_tests(rule) or ()):
+        decided = rules_choosing(pack, question.id, question.choices[0].id, given)
+        if decided and not decided[-1][1]:  # a rule that reads no answer of this question already decides
+            rule = decided[-1][0]
+            why.append(
+                f"Your start is already set: {role_title(pack, rule.start)}, as the page says: \"{source_text(pack, rule.source)}\" "
+                "This answer moves where you aim."
+            )
+        return Explanation(tuple(why), tuple(choice_leaning(pack, choice, []) for choice in question.choices))
+    leanings = tuple(choice_leaning(pack, choice, rules_choosing(pack, question.id, choice.id, given)) for choice in question.choices)
+    return Explanation(tuple(why), leanings)
 
 
 def asked_when(pack: Pack, condition: Condition) -> str:
@@ -50,35 +60,38 @@ def cited_sources(pack: Pack, question: Question) -> list[str]:
     return [f"\"{source_text(pack, source_id)}\"" for source_id in source_ids]
 
 
-def choice_leaning(pack: Pack, question: Question, choice: Choice, answers: ChosenAnswers) -> str:
-    """Where a choice leans: its points, then each of the page's rules that this choice (with the answers the
-    rule also names) makes decide the start, in the order they are tried, leaving out those that other answers
-    already given rule out."""
+def choice_leaning(pack: Pack, choice: Choice, rules: list[tuple[AdviceRule, list[AnswerIn]]]) -> str:
+    """Where a choice leans: its points, then the page's rules it brings in (see rules_choosing)."""
     points = "; ".join(weight_text(pack, weight) for weight in choice.weights) or "no points to any role"
-    rules = [
-        rule_text(pack, rule, others)
-        for rule, others in rules_choosing(pack, question.id, choice.id)
-        if all(test.question not in answers or holds(test, answers) for test in others)
-    ]
-    return f"{choice.label}: " + "; ".join([points, *rules])
+    return f"{choice.label}: " + "; ".join([points, *(rule_text(pack, rule, others) for rule, others in rules)])
 
 
-def rules_choosing(pack: Pack, question_id: str, choice_id: str) -> list[tuple[AdviceRule, list[AnswerIn]]]:
-    """The page's rules that hold with this choice, each with the other answers it also needs (rules that are one
-    answer test, or all of several), in the order they are tried. Once one needs no other answer, the choice
-    alone decides: later rules never apply, and earlier ones that start and aim the same way say nothing new."""
+def rules_choosing(
+    pack: Pack, question_id: str, choice_id: str, answers: ChosenAnswers | None = None
+) -> list[tuple[AdviceRule, list[AnswerIn]]]:
+    """The page's rules this choice brings in, given the `answers` so far, in the order they are tried: each rule
+    that reads this question and still may hold, with the answers it needs that are not given yet; last, the rule
+    that then decides for certain, if one does (whatever question it reads). Earlier rules that start and aim as
+    the deciding one are left out: they say nothing new. Rules that are not answer tests are passed over."""
+    known = {**(answers or {}), question_id: (choice_id,)}
     found: list[tuple[AdviceRule, list[AnswerIn]]] = []
     for rule in pack.advice_rules:
-        tests = list(rule.when.conditions) if isinstance(rule.when, AllOf) else [rule.when]
-        answer_tests = [test for test in tests if isinstance(test, AnswerIn)]
-        if len(answer_tests) < len(tests):
+        tests = _answer_tests(rule)
+        if tests is None or not all(holds(test, known) for test in tests if test.question in known):
             continue
-        if any(test.question == question_id and choice_id in test.choices for test in answer_tests):
-            others = [test for test in answer_tests if test.question != question_id]
-            if not others:
-                return [(earlier, needs) for earlier, needs in found if (earlier.start, earlier.target) != (rule.start, rule.target)] + [(rule, [])]
-            found.append((rule, others))
+        needed = [test for test in tests if test.question not in known]
+        if not needed:
+            return [(earlier, others) for earlier, others in found if (earlier.start, earlier.target) != (rule.start, rule.target)] + [(rule, [])]
+        if any(test.question == question_id for test in tests):
+            found.append((rule, needed))
     return found
+
+
+def _answer_tests(rule: AdviceRule) -> list[AnswerIn] | None:
+    """A rule's condition as the answer tests that must all hold; None for any other shape."""
+    tests = list(rule.when.conditions) if isinstance(rule.when, AllOf) else [rule.when]
+    answer_tests = [test for test in tests if isinstance(test, AnswerIn)]
+    return answer_tests if len(answer_tests) == len(tests) else None
 
 
 def rule_text(pack: Pack, rule: AdviceRule, others: list[AnswerIn]) -> str:
