@@ -76,6 +76,10 @@ def test_answers_that_are_not_a_mapping_raise_answer_error(shipped: Pack) -> Non
         shipped.answers(None)  # type: ignore[arg-type]
 
 
+def test_nan_is_unanswered_in_answers_as_in_score_rows(shipped: Pack) -> None:
+    assert "production_experience" not in shipped.answers({**STUDENT, "production_experience": float("nan")})
+
+
 def test_a_multi_choice_answer_may_be_a_set(shipped: Pack) -> None:
     answers = shipped.answers({**STUDENT, "interests": {"evaluation", "rag_apps"}})
     assert answers["interests"] == ("rag_apps", "evaluation")

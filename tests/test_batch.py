@@ -658,6 +658,14 @@ def test_an_output_named_as_a_workbook_is_refused_before_anything_is_read(runner
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
 
 
+def test_a_header_names_questions_in_any_letter_case(runner: CliRunner, tmp_path: Path) -> None:
+    header = HEADER.replace("background", "Background").replace(",goal", ", GOAL ")
+    path = write(tmp_path, "in.csv", f"{header}\n1,A,{STUDENT}\n")
+    code, out, err = batch(runner, str(path))
+    assert (code, err) == (0, "Scored 1 row.\n")
+    assert rows_of(out)[0]["role"] == "developer" and "Background" not in out.splitlines()[0]
+
+
 def test_a_form_export_naming_choices_by_label_or_in_capitals_scores_as_the_ids_do(runner: CliRunner, tmp_path: Path) -> None:
     labelled = "Student or fresher,,A FIRST SERIOUS AI PORTFOLIO,ship_fast,Prompt  design and workflow LOGIC;rag_apps,simple_hosting,application_level,study_assistant"
     path = write(tmp_path, "in.csv", f"{HEADER}\n1,A,{labelled}\n2,B,{STUDENT}\n")
@@ -736,7 +744,6 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.csv", b"\n\n", "no header row"),
         ("in.csv", b"a,b\n1,2\n", "the header row names no question"),
         ("in.csv", b"id;background;goal\n1;student;undecided\n", "the file seems semicolon-separated, but batch expects commas"),
-        ("in.csv", b"id,Background,GOAL\n1,student,undecided\n", "question ids are lower-case (the header has Background, GOAL)"),
         ("in.csv", HEADER.encode() + b",r\xe9gion\n1,A\n", "row 1: not UTF-8 text (save the file as UTF-8"),
         ("in.jsonl", "{}\n".encode("utf-16"), "row 1: UTF-16 text (save the file as UTF-8)"),
         ("in.csv", f'{HEADER}\n1,"A,{STUDENT}\n2,B,{STUDENT}\n'.encode(), 'row 2: a quote (") opened here is never closed'),
@@ -748,7 +755,7 @@ def test_command_exits_0_when_all_rows_scored_and_1_otherwise(runner: CliRunner,
         ("in.json", b'[{"goal": "undecided"}]\n', "expected a JSON object, got a list"),
     ],
     ids=[
-        "missing", "empty", "blank", "no-question-header", "semicolons", "upper-case", "header-not-utf8",
+        "missing", "empty", "blank", "no-question-header", "semicolons", "header-not-utf8",
         "jsonl-utf16", "unclosed-quote", "unclosed-quote-in-header",
         "unknown-extension", "workbook", "no-extension", "jsonl-not-json", "json-array",
     ],  # fmt: skip

@@ -83,7 +83,9 @@ class CsvLayout:
     """Where each question's answer sits in a CSV row, and which columns are carried through."""
 
     def __init__(self, header: list[str], name: str, question_ids: tuple[str, ...], result_columns: tuple[str, ...]) -> None:
-        names = [cell.strip() for cell in header]
+        # A column names a question by its id in any letter case (`Background`, `GOAL`), as spreadsheets write them.
+        by_folded = {question_id.casefold(): question_id for question_id in question_ids}
+        names = [by_folded.get(cell.strip().casefold(), cell.strip()) for cell in header]
         positions: dict[str, int] = {}
         for index, column in enumerate(names):
             if column in question_ids:
@@ -91,7 +93,7 @@ class CsvLayout:
                     raise InputFileError(f"{name}: the header names the column '{column}' twice")
                 positions[column] = index
         if not positions:
-            hint = _header_hint(names, set(question_ids))
+            hint = _header_hint(names)
             raise InputFileError(f"{name}: the header row names no question (expected columns named: {', '.join(question_ids)}){hint}")
         # Result columns in the input (a batch output read again) are replaced, not repeated.
         dropped = set(question_ids) | set(result_columns)
@@ -189,13 +191,10 @@ def _refuse_swallowed_rows(row: list[str], width: int, name: str, number: int) -
             )
 
 
-def _header_hint(names: list[str], question_ids: set[str]) -> str:
-    """Why a header might name no question: another separator, or ids in the wrong case."""
+def _header_hint(names: list[str]) -> str:
+    """Why a header might name no question: another separator."""
     if len(names) == 1 and ";" in names[0] and "," not in names[0]:
         return "; the file seems semicolon-separated, but batch expects commas"
-    wrong_case = [column for column in names if column.lower() in question_ids]
-    if wrong_case:
-        return f"; question ids are lower-case (the header has {', '.join(wrong_case)})"
     return ""
 
 

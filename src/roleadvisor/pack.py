@@ -258,8 +258,8 @@ class Pack:
         the answers show but leave unanswered. Answers to questions not shown are left out."""
         if not isinstance(mapping, Mapping):
             raise AnswerError(f"answers: expected a mapping of question id -> answer, got {type(mapping).__name__}")
-        # As in a row: None is unanswered, and a text may list choices separated by ';'.
-        given = {q: split_choices(v, ";") if isinstance(v, str) else v for q, v in mapping.items() if v is not None}
+        # As in a row: None and NaN are unanswered, and a text may list choices separated by ';'.
+        given = {q: split_choices(v, ";") if isinstance(v, str) else v for q, v in mapping.items() if not is_missing(v)}
         chosen = self.validated({q: v for q, v in given.items() if v != ()}, "answers")
         tests = [(q.id, compile_condition(q.when) if q.when is not None else None) for q in self.questions]
         shown, missing = walk_shown(tests, chosen)
@@ -278,6 +278,11 @@ class Pack:
 
 
 # Answers: what a valid answer to a question is, and a complete answer set
+
+
+def is_missing(value: object) -> bool:
+    """None, or NaN (pandas' empty cell: a float that equals nothing, itself included)."""
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def split_choices(value: str, separator: str) -> tuple[str, ...]:

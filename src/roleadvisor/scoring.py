@@ -24,7 +24,7 @@ from typing import NamedTuple, Optional
 
 from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, questions_read, walk_shown
 from roleadvisor.errors import AnswerError
-from roleadvisor.pack import AdviceRule, Pack, Question, Rule, as_choices, check_answer, split_choices
+from roleadvisor.pack import AdviceRule, Pack, Question, Rule, as_choices, check_answer, is_missing, split_choices
 
 # A question's table remembers at most this many valid answers, as they are met; others are checked and summed
 # each time. Filled on demand, so compiling costs nothing per answer (a multi-choice question may have 100,000).
@@ -197,7 +197,7 @@ class Scorer:
                 if len(remembered) < MAX_REMEMBERED_TEXTS:
                     remembered[value] = known
             return known
-        if _is_missing(value):
+        if is_missing(value):
             return None
         choices = tuple(choice for choice in as_choices(value, f"{where}: '{question_id}'") if choice)
         return self.answer(question_id, choices, where) if choices else None
@@ -383,12 +383,7 @@ def _separator_hint(question: Question, choices: tuple[str, ...]) -> str:
 
 def _is_blank(value: object) -> bool:
     """An unanswered raw value: None or NaN, or a text with no choice in it."""
-    return _is_missing(value) or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
-
-
-def _is_missing(value: object) -> bool:
-    """None, or NaN: the value pandas gives an empty cell (a float that equals nothing, itself included)."""
-    return value is None or (isinstance(value, float) and value != value)
+    return is_missing(value) or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
 
 
 def _values_at(positions: Sequence[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
