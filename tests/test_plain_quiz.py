@@ -74,6 +74,11 @@ def test_numbers_ids_and_a_multi_choice_give_those_answers(pack: Pack) -> None:
     assert answers["interests"] == ("rag_apps", "evaluation")
 
 
+def test_a_choice_may_be_typed_as_its_label_or_its_id_in_capitals(pack: Pack) -> None:
+    answers, _ = plain_quiz(pack, ["career switcher coming from ANOTHER field", "UNDECIDED", *FIRST_EVERYWHERE[2:3], "RAG application building", *FIRST_EVERYWHERE[4:], CONFIRM])
+    assert (answers["background"], answers["goal"], answers["interests"]) == (("career_switcher",), ("undecided",), ("rag_apps",))
+
+
 @pytest.mark.parametrize("entry", ["8,10", "8 10", "10, 8", "evaluation monitoring", "8,monitoring"])
 def test_a_multi_choice_takes_numbers_or_ids_separated_by_commas_or_spaces(pack: Pack, entry: str) -> None:
     answers, _ = plain_quiz(pack, [*FIRST_EVERYWHERE[:3], entry, *FIRST_EVERYWHERE[4:], CONFIRM])

@@ -315,15 +315,23 @@ def check_answer(question: Question, choices: tuple[str, ...], where: str) -> tu
     return tuple(c for c in valid if c in choices)
 
 
-def _choice_named(question: Question, text: str, where: str) -> str:
-    """The id of the choice `text` names by its id or its label in another letter case or spacing (as a form's
-    export writes it: `Student or fresher`, `UNDECIDED`); AnswerError naming the valid ids if none."""
+def choice_spelled(question: Question, text: str) -> str | None:
+    """The id of the choice `text` names by its id or its label, in any letter case or spacing (as a form's export
+    writes it: `Student or fresher`, `UNDECIDED`); None if it names none."""
     wanted = " ".join(text.split()).casefold()
     for choice in question.choices:
         if wanted in (choice.id.casefold(), " ".join(choice.label.split()).casefold()):
             return choice.id
-    choice_ids = ", ".join(question.choice_ids)
-    raise AnswerError(f"{where}: unknown choice {printable(text, quote=True)} for '{question.id}' (choices: {choice_ids})")
+    return None
+
+
+def _choice_named(question: Question, text: str, where: str) -> str:
+    """choice_spelled, or AnswerError naming the valid ids."""
+    choice_id = choice_spelled(question, text)
+    if choice_id is None:
+        choice_ids = ", ".join(question.choice_ids)
+        raise AnswerError(f"{where}: unknown choice {printable(text, quote=True)} for '{question.id}' (choices: {choice_ids})")
+    return choice_id
 
 
 class Answers(Mapping[str, tuple[str, ...]]):

@@ -15,7 +15,7 @@ from typing import TextIO
 from roleadvisor.engine import missing_questions, shown_questions, visible_answers
 from roleadvisor.errors import Cancelled
 from roleadvisor.explanations import explain_question
-from roleadvisor.pack import ChosenAnswers, Pack, Question
+from roleadvisor.pack import ChosenAnswers, Pack, Question, choice_spelled
 from roleadvisor.quiz_flow import Asker, Reply, Step, progress, walk_quiz
 
 PLAIN_SWITCHES = ("ROLEADVISOR_PLAIN", "ACCESSIBLE")  # set to a non-empty value, either turns plain mode on
@@ -167,7 +167,11 @@ def numbers_of(question: Question, chosen: tuple[str, ...]) -> str:
 
 
 def parse_choices(question: Question, entry: str) -> tuple[str, ...] | None:
-    """Numbers or choice ids, separated by commas or spaces, in the question's order; None unless valid."""
+    """Numbers or choice ids, separated by commas or spaces, or one choice's label, in the question's order; None
+    unless valid."""
+    whole = choice_spelled(question, entry) if listed_number(entry.strip(), len(question.choices)) is None else None
+    if whole is not None and (not question.multiple or question.min_choices <= 1):
+        return (whole,)
     chosen = set()
     for word in re.split(r"[,\s]+", entry.strip()):
         choice_id = choice_named(question, word)
@@ -181,11 +185,11 @@ def parse_choices(question: Question, entry: str) -> tuple[str, ...] | None:
 
 
 def choice_named(question: Question, word: str) -> str | None:
-    """The choice a word names: its number in the list, or its id."""
+    """The choice a word names: its number in the list, or its id (in any letter case)."""
     number = listed_number(word, len(question.choices))
     if number is not None:
         return question.choice_ids[number - 1]
-    return word if word in question.choice_ids else None
+    return choice_spelled(question, word)
 
 
 def listed_number(word: str, count: int) -> int | None:
