@@ -17,7 +17,6 @@ import csv
 import itertools
 import json
 import math
-import operator
 import os
 import re
 import stat
@@ -30,6 +29,7 @@ from typing import IO, Any, NamedTuple
 from roleadvisor.errors import InputFileError
 from roleadvisor.files import open_input
 from roleadvisor.safe_text import printable
+from roleadvisor.scoring import values_at
 
 CSV_SUFFIXES = (".csv",)
 # Spreadsheet workbooks (binary, or zipped XML), which batch does not read or write.
@@ -203,10 +203,7 @@ def _cells_at(positions: Sequence[int | None]) -> Callable[[list[str]], tuple[st
     present = [i for i in positions if i is not None]
     if len(present) < len(positions):  # a question without a column: every row is an error, so speed does not matter
         return lambda row: tuple(None if i is None else row[i] for i in positions)
-    if len(present) == 1:  # itemgetter returns a bare value for one position
-        only = present[0]
-        return lambda row: (row[only],)
-    return operator.itemgetter(*present) if present else lambda row: ()
+    return values_at(present)
 
 
 def _unreadable(source: Source, row: int, error: csv.Error | LineError) -> InputFileError:

@@ -31,7 +31,7 @@ CellText = Callable[[str], str]
 # What makes a carried cell need a closer look than writing it as it is: a CR anywhere (see CsvSink._write_with_cr),
 # or a formula character opening it. A row's cells are searched at once, joined by LF: a cell holding an LF
 # before such a character is looked at closely for nothing, which costs only time.
-_CLOSER_LOOK = re.compile("\r|(?:^|\n)[=+\\-@\t]")
+_CLOSER_LOOK = re.compile("\r|(?:^|\n)[" + re.escape("".join(FORMULA_STARTS)) + "]")
 
 
 def neutralised(text: str) -> str:

@@ -172,7 +172,7 @@ def refuse_overwriting_stdin(output: Path | None) -> None:
         reading, writing = os.fstat(0), os.stat(output)
     except OSError:  # stdin closed, or no output file yet: nothing to overwrite
         return
-    if stat.S_ISREG(reading.st_mode) and (reading.st_dev, reading.st_ino) == (writing.st_dev, writing.st_ino):
+    if _same_plain_file(reading, writing):
         raise InputFileError(f"{printable(output)}: --output is the file stdin reads; write the results elsewhere")
 
 
@@ -184,7 +184,12 @@ def stdout_is_the_input(input_name: str) -> bool:
         reading = os.fstat(0) if input_name == "-" else os.stat(input_name)
     except (OSError, ValueError, io.UnsupportedOperation):  # no such file (the reader says so), or no descriptor
         return False
-    return stat.S_ISREG(writing.st_mode) and (reading.st_dev, reading.st_ino) == (writing.st_dev, writing.st_ino)
+    return _same_plain_file(reading, writing)
+
+
+def _same_plain_file(one: os.stat_result, other: os.stat_result) -> bool:
+    """Whether two descriptors or paths are one plain file (`< /dev/null` with `> /dev/null` loses nothing)."""
+    return stat.S_ISREG(one.st_mode) and (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _new_file_mode(path: Path) -> int:

@@ -396,25 +396,13 @@ def answer_labels(question: Question, chosen: tuple[str, ...]) -> str:
 # Asking, and cancelling
 
 
-def cancel_on_ctrl_d() -> KeyBindings:
-    # questionary only binds Ctrl-C; its catch-all binding would swallow Ctrl-D.
+def cancel_on(key: str, exception: type[BaseException]) -> KeyBindings:
+    """A binding that ends the prompt with `exception`, as questionary's Ctrl-C does."""
     bindings = KeyBindings()
 
-    @bindings.add("c-d", eager=True)
+    @bindings.add(key, eager=True)
     def _(event: KeyPressEvent) -> None:
-        event.app.exit(exception=EOFError, style="class:aborting")
-
-    return bindings
-
-
-def cancel_on_sigint() -> KeyBindings:
-    # A SIGINT sent by `kill` (not typed: raw mode makes Ctrl-C a key) reaches prompt_toolkit as the <sigint>
-    # key, which questionary leaves unbound; it cancels like Ctrl-C.
-    bindings = KeyBindings()
-
-    @bindings.add("<sigint>", eager=True)
-    def _(event: KeyPressEvent) -> None:
-        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+        event.app.exit(exception=exception, style="class:aborting")
 
     return bindings
 
@@ -422,7 +410,9 @@ def cancel_on_sigint() -> KeyBindings:
 def ask(prompt: questionary.Question, *keys: KeyBindingsBase) -> Any:
     """Show one prompt, with extra `keys` over questionary's; Ctrl-C, Ctrl-D or a closed input cancel the whole quiz."""
     application = prompt.application
-    bindings: list[KeyBindingsBase] = [*keys, cancel_on_ctrl_d(), cancel_on_sigint()]
+    # questionary only binds Ctrl-C; its catch-all binding would swallow Ctrl-D. A SIGINT sent by `kill` (not typed:
+    # raw mode makes Ctrl-C a key) reaches prompt_toolkit as the <sigint> key, which questionary leaves unbound.
+    bindings: list[KeyBindingsBase] = [*keys, cancel_on("c-d", EOFError), cancel_on("<sigint>", KeyboardInterrupt)]
     if application.key_bindings is not None:
         bindings.insert(0, application.key_bindings)
     application.key_bindings = merge_key_bindings(bindings)

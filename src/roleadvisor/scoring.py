@@ -20,7 +20,7 @@ import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from roleadvisor.conditions import ChosenAnswers, Test, compile_condition, questions_read, walk_shown
 from roleadvisor.errors import AnswerError
@@ -135,7 +135,7 @@ class Scorer:
         self._conditional_plan = tuple(
             (i, self.question_ids[i], self.questions[i].shown, self._texts[self.question_ids[i]]) for i in conditional
         )
-        self._conditional_values = _values_at(conditional)
+        self._conditional_values = values_at(conditional)
         self._free_plan = tuple((i, self._texts[q]) for i, q in enumerate(self.question_ids) if i not in conditional)
         self._contexts: dict[tuple[object, ...], _Context] = {}
         self._remembered_scores = 0
@@ -386,7 +386,7 @@ def _is_blank(value: object) -> bool:
     return is_missing(value) or (isinstance(value, str) and not split_choices(value, MULTI_SEPARATOR))
 
 
-def _values_at(positions: Sequence[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+def values_at(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
     """A fast picker of the values at `positions`, as a tuple (itemgetter returns a bare value for one position)."""
     if len(positions) == 1:
         only = positions[0]
